@@ -1,0 +1,108 @@
+// The performance budgets of ../shared/DESIGN.md, measured as ratios against a bare baseline in the same
+// run (never as absolute times): `npm run bench`. BENCH_ROWS sets the file size (default 1,000,000).
+import Papa from 'papaparse';
+import initSqlJs from 'sql.js';
+import { openSandbox } from '../src/lib/engine/index';
+import type { Sandbox } from '../src/lib/engine/types';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const LOOKUPS = 2000;
+
+interface Result {
+  budget: string;
+  measured: string;
+  limit: string;
+  ok: boolean | null;
+}
+const results: Result[] = [];
+
+function csvFile(rows: number): string {
+  const lines = [
+    'person.email,person.crmId,person.phone,person.name.firstName,account.balance,account.hasAdvisor'
+  ];
+  for (let i = 0; i < rows; i++) {
+    const phone = `+1415${String(2000000 + (i % 7000000)).padStart(7, '0')}`;
+    lines.push(`user${i}@bench.example,CRM-${i},${phone},Name${i % 977},${(i % 100000) / 7},${i % 3 === 0}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const start = performance.now();
+  const out = await fn();
+  return [out, performance.now() - start];
+}
+
+/** What any app does with papaparse and sql.js: parse, then insert each row in one transaction. */
+async function bareIngest(text: string): Promise<number> {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database();
+  db.run('CREATE TABLE t (email TEXT, crm TEXT, phone TEXT, name TEXT, balance REAL, advisor INTEGER)');
+  db.run('BEGIN');
+  const stmt = db.prepare('INSERT INTO t VALUES (?,?,?,?,?,?)');
+  let n = 0;
+  Papa.parse<string[]>(text, {
+    skipEmptyLines: true,
+    step: (r) => {
+      if (n++ === 0) return;
+      const c = r.data;
+      stmt.run([c[0], c[1], c[2], c[3], Number(c[4]), c[5] === 'true' ? 1 : 0]);
+    }
+  });
+  stmt.free();
+  db.run('COMMIT');
+  db.close();
+  return n - 1;
+}
+
+async function benchIngest(): Promise<Sandbox> {
+  const text = csvFile(ROWS);
+  const [bareRows, bareMs] = await time(() => bareIngest(text));
+  const sb = await openSandbox({ template: 'securfinancial' });
+  const [report, ms] = await time(() => sb.ingest('CRM Profiles', text));
+  if (report.rowsIngested !== ROWS || bareRows !== ROWS) {
+    throw new Error(`bench ingest read ${report.rowsIngested} / ${bareRows} of ${ROWS} rows`);
+  }
+  const ratio = ms / bareMs;
+  results.push({
+    budget: `ingest ${ROWS.toLocaleString('en-US')} CSV rows vs bare papaparse + sql.js`,
+    measured: `${ratio.toFixed(2)}x (${(ms / 1000).toFixed(1)} s vs ${(bareMs / 1000).toFixed(1)} s)`,
+    limit: '<= 1.5x',
+    ok: ratio <= 1.5
+  });
+  return sb;
+}
+
+async function benchLookup(sb: Sandbox): Promise<void> {
+  const keys = Array.from({ length: LOOKUPS }, (_, i) => Math.floor((i * 7919) % ROWS));
+  const [, ms] = await time(async () => {
+    for (const [k, i] of keys.entries()) {
+      const ns = k % 3 === 0 ? 'Email' : k % 3 === 1 ? 'CRMID' : 'Phone';
+      const id = ns === 'Email' ? `user${i}@bench.example` : ns === 'CRMID' ? `CRM-${i}` : undefined;
+      const p = await sb.profile(id ? ns : 'Email', id ?? `user${i}@bench.example`);
+      if (!p) throw new Error(`no profile for ${ns} ${i}`);
+    }
+  });
+  const each = ms / LOOKUPS;
+  results.push({
+    budget: `profile lookup by identity at ${ROWS.toLocaleString('en-US')} profiles`,
+    measured: `${each.toFixed(2)} ms each (mean of ${LOOKUPS})`,
+    limit: '< 10 ms',
+    ok: each < 10
+  });
+}
+
+const sb = await benchIngest();
+await benchLookup(sb);
+results.push({
+  budget: 'audience evaluation vs a bare SQL scan',
+  measured: 'audiences are not built yet',
+  limit: '<= 3x',
+  ok: null
+});
+
+console.table(results.map((r) => ({ ...r, ok: r.ok === null ? 'n/a' : r.ok ? 'yes' : 'NO' })));
+const failed = results.filter((r) => r.ok === false);
+console.log(`${results.length - failed.length} within budget, ${failed.length} over`);
+process.exitCode = failed.length ? 1 : 0;

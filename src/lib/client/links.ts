@@ -1,0 +1,27 @@
+import { resolve } from '$app/paths';
+import type { ResolvedPathname } from '$app/types';
+
+type Page =
+  | '/'
+  | '/sandboxes/'
+  | '/schemas/'
+  | '/schemas/view/'
+  | '/schemas/new/'
+  | '/datasets/'
+  | '/datasets/view/'
+  | '/identities/'
+  | '/profiles/'
+  | '/audiences/'
+  | '/policies/'
+  | '/destinations/';
+
+/** A link to a screen, with its state in the query string (static hosting has no dynamic routes). */
+export function href(page: Page, query: Record<string, string | undefined> = {}): ResolvedPathname {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, v);
+  const search = params.toString();
+  return search ? resolve(`${page}?${search}`) : resolve(page);
+}
+
+export const profileHref = (namespace: string, id: string): ResolvedPathname =>
+  href('/profiles/', { ns: namespace, id });

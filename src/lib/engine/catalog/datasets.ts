@@ -1,0 +1,60 @@
+import type { Database } from '../db/sqlite';
+import { all, run } from '../db/sql';
+import { CdpError, invalid, notFound } from '../errors';
+import { newId, nowIso } from '../ids';
+import type { Dataset } from '../types';
+import { findSchema } from './schemas';
+
+interface DatasetRow {
+  id: string;
+  name: string;
+  schema_name: string;
+  profile_enabled: number;
+  created_at: string;
+}
+
+const SELECT = `SELECT d.id, d.name, s.name AS schema_name, d.profile_enabled, d.created_at
+  FROM datasets d JOIN schemas s ON s.id = d.schema_id`;
+
+function fromRow(r: DatasetRow): Dataset {
+  return {
+    id: r.id,
+    name: r.name,
+    schema: r.schema_name,
+    profileEnabled: r.profile_enabled === 1,
+    createdAt: r.created_at
+  };
+}
+
+export function listDatasets(db: Database): Dataset[] {
+  return all<DatasetRow>(db, { sql: `${SELECT} ORDER BY d.created_at, d.name` }).map(fromRow);
+}
+
+export function findDataset(db: Database, nameOrId: string): Dataset {
+  if (typeof nameOrId !== 'string') throw invalid('A dataset is named by its name or id.');
+  const r = all<DatasetRow>(db, {
+    sql: `${SELECT} WHERE d.id = ? OR d.name = ? COLLATE NOCASE`,
+    params: [nameOrId, nameOrId]
+  })[0];
+  if (!r) throw notFound('dataset', nameOrId);
+  return fromRow(r);
+}
+
+export function insertDataset(
+  db: Database,
+  def: { name: string; schema: string; profileEnabled?: boolean }
+): Dataset {
+  if (!def || typeof def.name !== 'string' || !def.name.trim()) throw invalid('A dataset needs a name.');
+  if (typeof def.schema !== 'string') throw invalid('A dataset needs a schema (its name or id).');
+  const schema = findSchema(db, def.schema);
+  const name = def.name.trim();
+  if (all(db, { sql: 'SELECT 1 FROM datasets WHERE name = ? COLLATE NOCASE', params: [name] }).length) {
+    throw new CdpError('already_exists', `A dataset named "${name}" already exists.`);
+  }
+  const id = newId('dataset');
+  run(db, {
+    sql: 'INSERT INTO datasets (id, name, schema_id, profile_enabled, created_at) VALUES (?,?,?,?,?)',
+    params: [id, name, schema.id, def.profileEnabled === false ? 0 : 1, nowIso()]
+  });
+  return findDataset(db, id);
+}

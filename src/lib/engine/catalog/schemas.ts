@@ -1,0 +1,111 @@
+import type { Database } from '../db/sqlite';
+import { all, run } from '../db/sql';
+import { CdpError, invalid, notFound } from '../errors';
+import { CUSTOM_LABEL_ID } from '../governance/labels';
+import { newId, nowIso } from '../ids';
+import type { FieldDef, FieldType, Schema, SchemaDef } from '../types';
+import { getNamespace } from './namespaces';
+
+const FIELD_TYPES: FieldType[] = ['string', 'number', 'integer', 'boolean', 'date', 'datetime'];
+const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+interface SchemaRow {
+  id: string;
+  name: string;
+  class: string;
+  def: string;
+  created_at: string;
+}
+
+function fromRow(r: SchemaRow): Schema {
+  const def = JSON.parse(r.def) as SchemaDef;
+  return { ...def, id: r.id, name: r.name, createdAt: r.created_at };
+}
+
+export function listSchemas(db: Database): Schema[] {
+  return all<SchemaRow>(db, { sql: 'SELECT * FROM schemas ORDER BY created_at, name' }).map(fromRow);
+}
+
+/** By name (case-insensitive) or id. */
+export function findSchema(db: Database, nameOrId: string): Schema {
+  const r = all<SchemaRow>(db, {
+    sql: 'SELECT * FROM schemas WHERE id = ? OR name = ? COLLATE NOCASE',
+    params: [nameOrId, nameOrId]
+  })[0];
+  if (!r) throw notFound('schema', nameOrId);
+  return fromRow(r);
+}
+
+function checkField(db: Database, f: FieldDef, i: number): FieldDef {
+  const where = `Field ${i + 1}${typeof f?.path === 'string' ? ` (${f.path})` : ''}`;
+  if (!f || typeof f.path !== 'string' || !PATH.test(f.path)) {
+    throw invalid(`${where}: a field path is dot-separated names, e.g. person.name.firstName.`, { field: f });
+  }
+  if (!FIELD_TYPES.includes(f.type))
+    throw invalid(`${where}: type must be one of ${FIELD_TYPES.join(', ')}.`);
+  if (f.enum !== undefined) {
+    if (f.type !== 'string' || !Array.isArray(f.enum) || f.enum.some((v) => typeof v !== 'string')) {
+      throw invalid(`${where}: enum is a list of strings on a string field.`);
+    }
+  }
+  if (f.identity) {
+    const ns = getNamespace(db, f.identity.namespace);
+    if (!ns) throw invalid(`${where}: identity namespace "${f.identity.namespace}" does not exist.`);
+    if (f.type !== 'string') throw invalid(`${where}: an identity field is a string.`);
+  }
+  for (const label of f.labels ?? []) {
+    if (typeof label !== 'string' || !CUSTOM_LABEL_ID.test(label)) {
+      throw invalid(`${where}: label "${String(label)}" is not a label id such as C2, I1 or THIRD_PARTY.`);
+    }
+  }
+  const out: FieldDef = { path: f.path, type: f.type };
+  if (f.title) out.title = f.title;
+  if (f.enum) out.enum = [...f.enum];
+  if (f.required) out.required = true;
+  if (f.identity) {
+    const ns = getNamespace(db, f.identity.namespace)!;
+    out.identity = { namespace: ns.code, ...(f.identity.primary ? { primary: true } : {}) };
+  }
+  if (f.labels?.length) out.labels = [...new Set(f.labels)];
+  return out;
+}
+
+export function insertSchema(db: Database, def: SchemaDef): Schema {
+  if (!def || typeof def.name !== 'string' || !def.name.trim()) throw invalid('A schema needs a name.');
+  if (def.class !== 'profile' && def.class !== 'event')
+    throw invalid('A schema class is "profile" or "event".');
+  if (!Array.isArray(def.fields) || def.fields.length === 0)
+    throw invalid('A schema needs at least one field.');
+  const fields = def.fields.map((f, i) => checkField(db, f, i));
+  const seen = new Set<string>();
+  for (const f of fields) {
+    if (seen.has(f.path)) throw invalid(`Field path "${f.path}" appears twice.`);
+    seen.add(f.path);
+  }
+  // A path cannot be both a value and a parent of other values (person.name and person.name.first).
+  for (const p of seen) {
+    const parent = [...seen].find((q) => q !== p && p.startsWith(`${q}.`));
+    if (parent) throw invalid(`Field "${parent}" cannot hold a value and also the field "${p}".`);
+  }
+  if (fields.filter((f) => f.identity?.primary).length > 1)
+    throw invalid('A schema has at most one primary identity.');
+  if (
+    all(db, { sql: 'SELECT 1 FROM schemas WHERE name = ? COLLATE NOCASE', params: [def.name.trim()] }).length
+  ) {
+    throw new CdpError('already_exists', `A schema named "${def.name.trim()}" already exists.`);
+  }
+  const schema: Schema = {
+    id: newId('schema'),
+    name: def.name.trim(),
+    class: def.class,
+    fields,
+    createdAt: nowIso(),
+    ...(def.description ? { description: def.description } : {})
+  };
+  const stored: SchemaDef = { name: schema.name, class: schema.class, fields, description: def.description };
+  run(db, {
+    sql: 'INSERT INTO schemas (id, name, class, def, created_at) VALUES (?,?,?,?,?)',
+    params: [schema.id, schema.name, schema.class, JSON.stringify(stored), schema.createdAt]
+  });
+  return schema;
+}

@@ -1,0 +1,65 @@
+import type { Database } from './sqlite';
+
+// Keyed by PRAGMA user_version: migration i takes a database from version i to i + 1.
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE namespaces (
+    code TEXT PRIMARY KEY COLLATE NOCASE, name TEXT NOT NULL, type TEXT NOT NULL,
+    is_unique INTEGER NOT NULL, priority INTEGER NOT NULL, standard INTEGER NOT NULL,
+    description TEXT NOT NULL DEFAULT '');
+  CREATE TABLE schemas (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, class TEXT NOT NULL,
+    def TEXT NOT NULL, created_at TEXT NOT NULL);
+  CREATE TABLE datasets (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    schema_id TEXT NOT NULL REFERENCES schemas(id), profile_enabled INTEGER NOT NULL,
+    created_at TEXT NOT NULL);
+  CREATE TABLE batches (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, dataset_id TEXT NOT NULL REFERENCES datasets(id),
+    status TEXT NOT NULL, rows_read INTEGER NOT NULL, rows_ingested INTEGER NOT NULL,
+    rows_failed INTEGER NOT NULL, errors TEXT NOT NULL, warnings TEXT NOT NULL, file_name TEXT NOT NULL,
+    format TEXT NOT NULL, bytes INTEGER NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL,
+    profiles_touched INTEGER NOT NULL DEFAULT 0);
+  -- One row per identity value; comp is the smallest iid of its graph, so the oldest identity names
+  -- the profile and the profile id survives merges. was_root: it named a profile that was merged away,
+  -- so its profile id is now an alias.
+  CREATE TABLE identities (
+    iid INTEGER PRIMARY KEY, ns TEXT NOT NULL, value TEXT NOT NULL, comp INTEGER NOT NULL,
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, was_root INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (ns, value));
+  CREATE INDEX identities_comp ON identities(comp);
+  -- fkey: the identity that keys the record's fragment (its primary identity, else the best usable one).
+  -- ids: every identity of the record, comma separated, in-graph or not.
+  CREATE TABLE records (
+    rid INTEGER PRIMARY KEY, dataset_id TEXT NOT NULL, batch_seq INTEGER NOT NULL, row INTEGER NOT NULL,
+    ts TEXT NOT NULL, fkey INTEGER, ids TEXT NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL);
+  CREATE INDEX records_fkey ON records(fkey);
+  CREATE INDEX records_batch ON records(batch_seq);
+  CREATE UNIQUE INDEX records_dedupe ON records(dataset_id, hash);
+  CREATE TABLE record_identities (iid INTEGER NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (iid, rid))
+    WITHOUT ROWID;
+  `
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database): void {
+  const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
+  if (version > SCHEMA_VERSION) {
+    throw new Error(
+      `This sandbox was saved by a newer Pocket CDP (format ${version}); update the app to open it.`
+    );
+  }
+  for (let v = version; v < SCHEMA_VERSION; v++) {
+    db.run('BEGIN');
+    try {
+      db.run(MIGRATIONS[v]);
+      db.run(`PRAGMA user_version = ${v + 1}`);
+      db.run('COMMIT');
+    } catch (e) {
+      db.run('ROLLBACK');
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import initSqlJs from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
+
+export type { Database };
+
+let config: { locateFile?: (file: string) => string } = {};
+let loading: Promise<SqlJsStatic> | undefined;
+
+/** The worker tells sql.js where the bundler put its wasm; in node sql.js finds it in node_modules. */
+export function configureSqlJs(options: { locateFile?: (file: string) => string }): void {
+  config = options;
+  loading = undefined;
+}
+
+function sqlJs(): Promise<SqlJsStatic> {
+  loading ??= initSqlJs(config);
+  return loading;
+}
+
+/** Pragmas are lost on every db.export(), so they are applied here and again after each export. */
+export function applyPragmas(db: Database): void {
+  db.run('PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;');
+}
+
+export async function openDatabase(bytes?: Uint8Array): Promise<Database> {
+  const SQL = await sqlJs();
+  const db = bytes ? new SQL.Database(bytes) : new SQL.Database();
+  applyPragmas(db);
+  return db;
+}

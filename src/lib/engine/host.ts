@@ -1,0 +1,76 @@
+// What the worker exposes: one open sandbox at a time, switched by open(), plus cancel() because an
+// AbortSignal cannot cross postMessage. Pure TypeScript, so node tests can drive it like the worker does.
+import { configureSqlJs } from './db/sqlite';
+import { CdpError } from './errors';
+import { openSandbox } from './index';
+import type { IngestOptions, Sandbox, TemplateName } from './types';
+
+export type HostIngestOptions = Omit<IngestOptions, 'signal'> & { cancelToken?: string };
+
+export interface EngineHost {
+  configure(options: { wasmUrl?: string }): void;
+  /** Opens a saved sandbox (bytes) or a new one from a template; closes the one open before. */
+  open(opts: { bytes?: Uint8Array; template?: TemplateName }): Promise<void>;
+  cancel(token: string): void;
+  call<K extends keyof Omit<Sandbox, 'ingest' | 'close'>>(
+    method: K,
+    ...args: Parameters<Sandbox[K]>
+  ): Promise<Awaited<ReturnType<Sandbox[K]>>>;
+  ingest(
+    dataset: string,
+    input: string | Uint8Array | Blob,
+    opts?: HostIngestOptions
+  ): ReturnType<Sandbox['ingest']>;
+}
+
+function asData(e: unknown): never {
+  if (e instanceof CdpError) throw new CdpError(e.code, e.message, e.details);
+  const message = e instanceof Error ? e.message : String(e);
+  throw new CdpError('internal', message);
+}
+
+export function createHost(): EngineHost {
+  let current: Sandbox | undefined;
+  const controllers = new Map<string, AbortController>();
+  const sandbox = () => {
+    if (!current) throw new CdpError('no_sandbox', 'No sandbox is open.');
+    return current;
+  };
+  return {
+    configure({ wasmUrl }) {
+      if (wasmUrl) configureSqlJs({ locateFile: () => wasmUrl });
+    },
+    async open(opts) {
+      try {
+        const next = await openSandbox(opts);
+        current?.close();
+        current = next;
+      } catch (e) {
+        asData(e);
+      }
+    },
+    cancel(token) {
+      controllers.get(token)?.abort();
+    },
+    async call(method, ...args) {
+      try {
+        const fn = sandbox()[method] as (...a: unknown[]) => Promise<unknown>;
+        return (await fn.apply(sandbox(), args)) as never;
+      } catch (e) {
+        asData(e);
+      }
+    },
+    async ingest(dataset, input, opts = {}) {
+      const { cancelToken, ...rest } = opts;
+      const controller = new AbortController();
+      if (cancelToken) controllers.set(cancelToken, controller);
+      try {
+        return await sandbox().ingest(dataset, input, { ...rest, signal: controller.signal });
+      } catch (e) {
+        asData(e);
+      } finally {
+        if (cancelToken) controllers.delete(cancelToken);
+      }
+    }
+  };
+}

@@ -1,0 +1,44 @@
+// From (namespace, id) to the graph (comp) of the profile that holds it.
+import type { Database } from '../db/sqlite';
+import { all, one } from '../db/sql';
+import { CdpError } from '../errors';
+import type { Namespace } from '../types';
+import { normalizeIdentity } from './normalize';
+import { parseProfileId } from './profileId';
+
+export function resolveComp(
+  db: Database,
+  namespaces: Map<string, Namespace>,
+  namespace: string,
+  id: string
+): number | null {
+  if (typeof namespace !== 'string' || typeof id !== 'string') {
+    throw new CdpError('invalid_argument', 'A lookup takes a namespace code and an id, both strings.');
+  }
+  if (namespace.toLowerCase() === 'profileid') {
+    const iid = parseProfileId(id);
+    if (iid === null) return null;
+    return (
+      one<{ comp: number }>(db, { sql: 'SELECT comp FROM identities WHERE iid = ?', params: [iid] })?.comp ??
+      null
+    );
+  }
+  const ns = [...namespaces.values()].find((n) => n.code.toLowerCase() === namespace.toLowerCase());
+  if (!ns)
+    throw new CdpError('not_found', `No identity namespace "${namespace}" in this sandbox.`, { namespace });
+  const row = one<{ iid: number; comp: number }>(db, {
+    sql: 'SELECT iid, comp FROM identities WHERE ns = ? AND value = ?',
+    params: [ns.code, normalizeIdentity(ns, id)]
+  });
+  if (!row) return null;
+  if (ns.linksRecords) return row.comp;
+  // A partner id is not in any graph; several profiles may hold it: the most recently updated wins.
+  const holders = all<{ comp: number; updated: string }>(db, {
+    sql: `SELECT h.comp, (SELECT max(r2.ts) FROM identities m JOIN records r2 ON r2.fkey = m.iid WHERE m.comp = h.comp) AS updated
+            FROM (SELECT DISTINCT i.comp FROM record_identities ri JOIN records r ON r.rid = ri.rid
+                    JOIN identities i ON i.iid = r.fkey WHERE ri.iid = ?) h
+           ORDER BY updated DESC, h.comp LIMIT 1`,
+    params: [row.iid]
+  });
+  return holders[0]?.comp ?? row.comp;
+}

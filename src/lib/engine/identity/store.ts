@@ -1,0 +1,145 @@
+// The identity graph as stored: identities(iid, ns, value, comp) and the records that link them.
+// Restitching loads the closed set of graphs a change touches, runs ./stitch.ts and writes back comps.
+import type { Database } from '../db/sqlite';
+import { all, placeholders, run } from '../db/sql';
+import type { Namespace } from '../types';
+import { stitch, type StitchNode, type StitchRecord } from './stitch';
+
+export interface IdentityRow {
+  iid: number;
+  ns: string;
+  value: string;
+  comp: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+const IN_CHUNK = 5000;
+
+/** Runs a query per chunk of ids (SQLite limits bound variables). */
+export function inChunks<T>(ids: number[], fn: (chunk: number[], marks: string) => T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    const chunk = ids.slice(i, i + IN_CHUNK);
+    for (const r of fn(chunk, placeholders(chunk.length))) out.push(r);
+  }
+  return out;
+}
+
+export function stitchNode(iid: number, ns: Namespace, value: string, lastSeen: string): StitchNode {
+  return {
+    iid,
+    key: `${ns.code}:${value}`,
+    priority: ns.priority,
+    uniqueNs: ns.unique ? ns.code : null,
+    lastSeen
+  };
+}
+
+export function parseIds(text: string): number[] {
+  return text ? text.split(',').map(Number) : [];
+}
+
+/**
+ * Adds to nodes/records every stored identity and record connected to the seeds: the graphs of the
+ * seeds, every record touching them, and the graphs of those records' other identities, until closed.
+ */
+export function loadClosure(
+  db: Database,
+  seeds: Iterable<number>,
+  namespaces: Map<string, Namespace>,
+  nodes: Map<number, StitchNode>,
+  records: Map<number, StitchRecord>,
+  comps: Map<number, number>,
+  loaded = new Set<number>()
+): void {
+  let frontier = [...new Set(seeds)].filter((i) => !loaded.has(i));
+  while (frontier.length) {
+    const graphs = inChunks(frontier, (c, m) =>
+      all<{ comp: number }>(db, {
+        sql: `SELECT DISTINCT comp FROM identities WHERE iid IN (${m})`,
+        params: c
+      })
+    ).map((r) => r.comp);
+    for (const i of frontier) loaded.add(i);
+    const members = inChunks([...new Set(graphs)], (c, m) =>
+      all<IdentityRow>(db, { sql: `SELECT * FROM identities WHERE comp IN (${m})`, params: c })
+    );
+    const fresh: number[] = [];
+    for (const r of members) {
+      loaded.add(r.iid);
+      if (!nodes.has(r.iid)) {
+        comps.set(r.iid, r.comp);
+        const ns = namespaces.get(r.ns);
+        // partner ids never link, so the records sharing one are not part of this graph's closure
+        if (ns?.linksRecords) {
+          nodes.set(r.iid, stitchNode(r.iid, ns, r.value, r.last_seen));
+          fresh.push(r.iid);
+        }
+      }
+    }
+    const recs = inChunks(fresh, (c, m) =>
+      all<{ rid: number; ts: string; ids: string }>(db, {
+        sql: `SELECT rid, ts, ids FROM records WHERE ids != '' AND rid IN
+                (SELECT rid FROM record_identities WHERE iid IN (${m}))`,
+        params: c
+      })
+    );
+    const next = new Set<number>();
+    for (const r of recs) {
+      if (records.has(r.rid)) continue;
+      const ids = parseIds(r.ids);
+      records.set(r.rid, { rid: r.rid, ts: r.ts, ids });
+      for (const i of ids) if (!loaded.has(i)) next.add(i);
+    }
+    frontier = [...next];
+  }
+}
+
+/** Nodes whose graph changed get their new comp; returns the graphs (comps) the change produced. */
+export function restitch(
+  db: Database,
+  nodes: Map<number, StitchNode>,
+  records: Map<number, StitchRecord>,
+  before: Map<number, number>,
+  fresh: ReadonlySet<number> = new Set()
+): { comp: Map<number, number>; touched: number } {
+  const { comp } = stitch(nodes, [...records.values()]);
+  const stmt = db.prepare('UPDATE identities SET comp = ? WHERE iid = ?');
+  const demote = db.prepare('UPDATE identities SET was_root = 1 WHERE iid = ?');
+  try {
+    for (const [iid, c] of comp) {
+      const old = before.get(iid);
+      if (old === c) continue;
+      stmt.run([c, iid]);
+      // a stored profile merged into an older one: its id lives on as an alias
+      if (old === iid && !fresh.has(iid)) demote.run([iid]);
+    }
+  } finally {
+    stmt.free();
+    demote.free();
+  }
+  return { comp, touched: new Set(comp.values()).size };
+}
+
+/** After records are deleted: identities no record holds any more leave; first/last seen are redone. */
+export function refreshIdentities(db: Database, iids: number[]): number[] {
+  const gone: number[] = [];
+  for (const iid of iids) {
+    const r = all<{ n: number; first: string | null; last: string | null }>(db, {
+      sql: `SELECT count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
+              FROM record_identities ri JOIN records r ON r.rid = ri.rid WHERE ri.iid = ?`,
+      params: [iid]
+    })[0];
+    if (!r || r.n === 0) {
+      run(db, { sql: 'DELETE FROM identities WHERE iid = ?', params: [iid] });
+      gone.push(iid);
+    } else {
+      run(db, {
+        sql: 'UPDATE identities SET first_seen = ?, last_seen = ? WHERE iid = ?',
+        params: [r.first, r.last, iid]
+      });
+    }
+  }
+  return gone;
+}

@@ -1,0 +1,51 @@
+// openSandbox(): the one public entry of the engine. Works in node (vitest) and in the worker alike.
+import { insertNamespace, STANDARD_NAMESPACES } from './catalog/namespaces';
+import { migrate } from './db/migrations';
+import { transaction } from './db/sql';
+import { openDatabase } from './db/sqlite';
+import { invalid } from './errors';
+import { nowIso } from './ids';
+import { SqlSandbox } from './sandbox';
+import { applyTemplate } from './templates/apply';
+import type { Sandbox, TemplateName } from './types';
+
+export type * from './types';
+export { CdpError } from './errors';
+
+const TEMPLATES: TemplateName[] = ['empty', 'securfinancial', 'retail'];
+
+export async function openSandbox(
+  opts: { bytes?: Uint8Array; template?: TemplateName } = {}
+): Promise<Sandbox> {
+  if (opts.bytes !== undefined) {
+    if (!(opts.bytes instanceof Uint8Array))
+      throw invalid('bytes is a saved sandbox (.sqlite file) as a Uint8Array.');
+    let db;
+    try {
+      db = await openDatabase(opts.bytes);
+      migrate(db);
+    } catch (e) {
+      db?.close();
+      throw invalid(`These bytes are not a Pocket CDP sandbox: ${(e as Error).message}`);
+    }
+    const sandbox = new SqlSandbox(db);
+    if (sandbox.meta('createdAt') === undefined) {
+      db.close();
+      throw invalid('This SQLite file is not a Pocket CDP sandbox.');
+    }
+    return sandbox;
+  }
+  const template = opts.template ?? 'empty';
+  if (!TEMPLATES.includes(template))
+    throw invalid(`template is one of ${TEMPLATES.join(', ')}.`, { template });
+  const db = await openDatabase();
+  migrate(db);
+  const sandbox = new SqlSandbox(db);
+  transaction(db, () => {
+    for (const ns of STANDARD_NAMESPACES) insertNamespace(db, ns, true, ns.description);
+    sandbox.setMeta('template', template);
+    sandbox.setMeta('createdAt', nowIso());
+  });
+  await applyTemplate(sandbox, template);
+  return sandbox;
+}

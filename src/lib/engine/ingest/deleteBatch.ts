@@ -1,0 +1,49 @@
+// Deleting a batch removes its records and re-derives the graphs they were part of: a graph the batch
+// had joined splits again, and each part takes back the profile id of its own oldest identity.
+import type { Database } from '../db/sqlite';
+import { all, one, run, transaction } from '../db/sql';
+import { CdpError } from '../errors';
+import { loadClosure, refreshIdentities, restitch } from '../identity/store';
+import type { StitchNode, StitchRecord } from '../identity/stitch';
+import type { Namespace } from '../types';
+
+export function deleteBatch(db: Database, namespaces: Map<string, Namespace>, batchId: string): void {
+  if (typeof batchId !== 'string') throw new CdpError('invalid_argument', 'deleteBatch takes a batch id.');
+  const batch = one<{ seq: number }>(db, { sql: 'SELECT seq FROM batches WHERE id = ?', params: [batchId] });
+  if (!batch) throw new CdpError('not_found', `No batch "${batchId}" in this sandbox.`, { batchId });
+  transaction(db, () => {
+    const touched = all<{ iid: number }>(db, {
+      sql: `SELECT DISTINCT ri.iid FROM record_identities ri JOIN records r ON r.rid = ri.rid WHERE r.batch_seq = ?`,
+      params: [batch.seq]
+    }).map((r) => r.iid);
+    // every identity of every graph the batch touched is restitched, not only the batch's own
+    const graphMembers = all<{ iid: number }>(db, {
+      sql: `SELECT iid FROM identities WHERE comp IN (SELECT DISTINCT i.comp FROM identities i
+              JOIN record_identities ri ON ri.iid = i.iid JOIN records r ON r.rid = ri.rid WHERE r.batch_seq = ?)`,
+      params: [batch.seq]
+    }).map((r) => r.iid);
+    run(db, {
+      sql: 'DELETE FROM record_identities WHERE rid IN (SELECT rid FROM records WHERE batch_seq = ?)',
+      params: [batch.seq]
+    });
+    run(db, { sql: 'DELETE FROM records WHERE batch_seq = ?', params: [batch.seq] });
+    run(db, { sql: 'DELETE FROM batches WHERE seq = ?', params: [batch.seq] });
+    const gone = new Set(refreshIdentities(db, touched));
+    const seeds = [...new Set([...touched, ...graphMembers])].filter((i) => !gone.has(i));
+    const nodes = new Map<number, StitchNode>();
+    const records = new Map<number, StitchRecord>();
+    const before = new Map<number, number>();
+    // the oldest member of a graph may be gone: find the remaining members by their old comp too
+    loadClosure(db, seeds, namespaces, nodes, records, before);
+    for (const iid of seeds) {
+      if (!before.has(iid)) {
+        const r = one<{ comp: number }>(db, {
+          sql: 'SELECT comp FROM identities WHERE iid = ?',
+          params: [iid]
+        });
+        if (r) before.set(iid, r.comp);
+      }
+    }
+    restitch(db, nodes, records, before);
+  });
+}

@@ -1,0 +1,121 @@
+// A unified profile from its graph: identities, merged attributes (last write wins by record time),
+// where each value came from, and the event timeline.
+import type { Database } from '../db/sqlite';
+import { all } from '../db/sql';
+import { formatProfileId } from '../identity/profileId';
+import { inChunks } from '../identity/store';
+import type { AttributeSource, Namespace, Profile, ProfileEvent, ProfileIdentity, SchemaDef } from '../types';
+
+interface MemberRow {
+  iid: number;
+  ns: string;
+  value: string;
+  was_root: number;
+}
+interface RecordRow {
+  rid: number;
+  fkey: number;
+  ts: string;
+  data: string;
+  dataset: string;
+  class: string;
+  def: string;
+  batch_id: string | null;
+}
+
+export const MAX_EVENTS = 1000;
+
+export function assembleProfile(
+  db: Database,
+  comp: number,
+  namespaces: Map<string, Namespace>,
+  mergePolicy = 'Default timestamp-ordered'
+): Profile {
+  const members = all<MemberRow>(db, {
+    sql: 'SELECT iid, ns, value, was_root FROM identities WHERE comp = ? ORDER BY iid',
+    params: [comp]
+  });
+  const memberIds = members.map((m) => m.iid);
+  const records = inChunks(memberIds, (c, m) =>
+    all<RecordRow>(db, {
+      sql: `SELECT r.rid, r.fkey, r.ts, r.data, d.name AS dataset, s.class, s.def, b.id AS batch_id
+              FROM records r JOIN datasets d ON d.id = r.dataset_id JOIN schemas s ON s.id = d.schema_id
+              LEFT JOIN batches b ON b.seq = r.batch_seq
+             WHERE r.fkey IN (${m}) AND d.profile_enabled = 1`,
+      params: c
+    })
+  ).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.rid - b.rid));
+
+  const identities: ProfileIdentity[] = members.map((m) => ({
+    namespace: m.ns,
+    id: m.value,
+    inGraph: namespaces.get(m.ns)?.linksRecords ?? false
+  }));
+  const inProfile = new Set(members.map((m) => `${m.ns}:${m.value}`));
+  const outside = inChunks(
+    records.map((r) => r.rid),
+    (c, m) =>
+      all<{ ns: string; value: string }>(db, {
+        sql: `SELECT DISTINCT i.ns, i.value FROM record_identities ri JOIN identities i ON i.iid = ri.iid
+               WHERE ri.rid IN (${m})`,
+        params: c
+      })
+  );
+  for (const o of outside) {
+    const key = `${o.ns}:${o.value}`;
+    if (inProfile.has(key) || namespaces.get(o.ns)?.linksRecords) continue;
+    inProfile.add(key);
+    identities.push({ namespace: o.ns, id: o.value, inGraph: false });
+  }
+
+  const attributes: Record<string, unknown> = {};
+  const sources: Record<string, AttributeSource> = {};
+  const labels: Record<string, string[]> = {};
+  const events: ProfileEvent[] = [];
+  const fieldLabels = new Map<string, Map<string, string[]>>();
+  const labelsOf = (def: string) => {
+    let m = fieldLabels.get(def);
+    if (!m) {
+      m = new Map((JSON.parse(def) as SchemaDef).fields.map((f) => [f.path, f.labels ?? []]));
+      fieldLabels.set(def, m);
+    }
+    return m;
+  };
+  for (const r of records) {
+    const data = JSON.parse(r.data) as Record<string, unknown>;
+    const fl = labelsOf(r.def);
+    if (r.class === 'event') {
+      events.push({
+        ...data,
+        timestamp: typeof data.timestamp === 'string' ? data.timestamp : r.ts,
+        eventType: typeof data.eventType === 'string' ? data.eventType : 'event',
+        dataset: r.dataset
+      });
+      continue;
+    }
+    for (const [path, value] of Object.entries(data)) {
+      if (value === null || value === undefined) continue;
+      attributes[path] = value;
+      sources[path] = { dataset: r.dataset, batchId: r.batch_id ?? '', timestamp: r.ts };
+      const l = fl.get(path);
+      if (l?.length) labels[path] = [...new Set([...(labels[path] ?? []), ...l])];
+    }
+  }
+  events.sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0));
+  const nsOf = new Map(members.map((m) => [m.iid, m.ns]));
+  const keyedByPartner =
+    records.length > 0 && records.every((r) => !namespaces.get(nsOf.get(r.fkey) ?? '')?.linksRecords);
+
+  return {
+    profileId: formatProfileId(comp),
+    identities,
+    attributes,
+    events: events.slice(0, MAX_EVENTS),
+    audiences: [],
+    aliases: members.filter((m) => m.was_root === 1 && m.iid !== comp).map((m) => formatProfileId(m.iid)),
+    sources,
+    labels,
+    kind: keyedByPartner ? 'prospect' : 'customer',
+    mergePolicy
+  };
+}

@@ -1,0 +1,319 @@
+// The Sandbox: one sql.js database holding a whole CDP, behind the contract of ../shared/DESIGN.md.
+import { DESTINATIONS } from './activation/destinations';
+import { findDataset, insertDataset, listDatasets } from './catalog/datasets';
+import { getNamespace, insertNamespace, listNamespaces } from './catalog/namespaces';
+import { findSchema, insertSchema, listSchemas } from './catalog/schemas';
+import { readOnlyQuery } from './db/readonly';
+import { all, one, run } from './db/sql';
+import { applyPragmas, type Database } from './db/sqlite';
+import { CdpError, invalid } from './errors';
+import { LABELS, MARKETING_ACTIONS } from './governance/labels';
+import { toCsv, toJson } from './generate/format';
+import { generateRecords } from './generate/records';
+import { explainGraph } from './identity/explain';
+import { DEFAULT_BLOCKED_VALUES, normalizeIdentity } from './identity/normalize';
+import { formatProfileId } from './identity/profileId';
+import { resolveComp } from './identity/resolve';
+import { deleteBatch } from './ingest/deleteBatch';
+import { ingestFile } from './ingest/ingest';
+import { assembleProfile } from './profile/assemble';
+import type {
+  ActivationResult,
+  Audience,
+  BatchReport,
+  Dataset,
+  Destination,
+  IdentityGraph,
+  IdentityMatch,
+  IngestOptions,
+  Label,
+  LabelExpr,
+  MarketingAction,
+  Namespace,
+  NamespaceDef,
+  Policy,
+  Profile,
+  QueryResult,
+  Sandbox,
+  SandboxSummary,
+  Schema,
+  SchemaDef,
+  TemplateName
+} from './types';
+
+interface BatchRow {
+  id: string;
+  dataset: string;
+  status: BatchReport['status'];
+  rows_read: number;
+  rows_ingested: number;
+  rows_failed: number;
+  errors: string;
+  warnings: string;
+  file_name: string;
+  format: BatchReport['format'];
+  bytes: number;
+  started_at: string;
+  finished_at: string;
+  profiles_touched: number;
+}
+
+function notYet(what: string): CdpError {
+  return new CdpError('not_implemented', `${what} is not built yet in this version of Pocket CDP.`);
+}
+
+function csvCell(v: string | number | undefined): string {
+  const s = v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export class SqlSandbox implements Sandbox {
+  private lock: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly db: Database) {}
+
+  /** Writes run one at a time: an ingest holds its transaction across awaits. */
+  private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    const next = this.lock.then(fn, fn);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  private nsMap(): Map<string, Namespace> {
+    return new Map(listNamespaces(this.db).map((n) => [n.code, n]));
+  }
+
+  meta(key: string): string | undefined {
+    return one<{ value: string }>(this.db, { sql: 'SELECT value FROM meta WHERE key = ?', params: [key] })
+      ?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    run(this.db, { sql: 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', params: [key, value] });
+  }
+
+  blockedValues(): string[] {
+    const stored = this.meta('blockedValues');
+    return stored ? (JSON.parse(stored) as string[]) : DEFAULT_BLOCKED_VALUES;
+  }
+
+  // catalog
+  namespaces(): Promise<Namespace[]> {
+    return Promise.resolve(listNamespaces(this.db));
+  }
+  createNamespace(ns: NamespaceDef): Promise<Namespace> {
+    return this.exclusive(() => insertNamespace(this.db, ns, false));
+  }
+  schemas(): Promise<Schema[]> {
+    return Promise.resolve(listSchemas(this.db));
+  }
+  createSchema(def: SchemaDef): Promise<Schema> {
+    return this.exclusive(() => insertSchema(this.db, def));
+  }
+  datasets(): Promise<Dataset[]> {
+    return Promise.resolve(listDatasets(this.db));
+  }
+  createDataset(def: { name: string; schema: string; profileEnabled?: boolean }): Promise<Dataset> {
+    return this.exclusive(() => insertDataset(this.db, def));
+  }
+
+  // ingestion
+  ingest(dataset: string, input: string | Uint8Array | Blob, opts: IngestOptions = {}): Promise<BatchReport> {
+    return this.exclusive(async () => {
+      const ds = findDataset(this.db, dataset);
+      const schema = findSchema(this.db, ds.schema);
+      const blocked = new Set(this.blockedValues().map((v) => v.trim().toLowerCase()));
+      return ingestFile({ db: this.db, namespaces: this.nsMap(), blocked }, ds, schema, input, opts);
+    });
+  }
+  batches(dataset?: string): Promise<BatchReport[]> {
+    const ds = dataset === undefined ? undefined : findDataset(this.db, dataset);
+    const rows = all<BatchRow>(this.db, {
+      sql: `SELECT b.*, d.name AS dataset FROM batches b JOIN datasets d ON d.id = b.dataset_id
+             ${ds ? 'WHERE b.dataset_id = ?' : ''} ORDER BY b.seq`,
+      params: ds ? [ds.id] : []
+    });
+    return Promise.resolve(
+      rows.map((r) => ({
+        batchId: r.id,
+        dataset: r.dataset,
+        status: r.status,
+        rowsRead: r.rows_read,
+        rowsIngested: r.rows_ingested,
+        rowsFailed: r.rows_failed,
+        errors: JSON.parse(r.errors) as BatchReport['errors'],
+        warnings: JSON.parse(r.warnings) as BatchReport['warnings'],
+        fileName: r.file_name,
+        format: r.format,
+        bytes: r.bytes,
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+        profilesTouched: r.profiles_touched
+      }))
+    );
+  }
+  deleteBatch(batchId: string): Promise<void> {
+    return this.exclusive(() => deleteBatch(this.db, this.nsMap(), batchId));
+  }
+  async batchErrorsCsv(batchId: string): Promise<string> {
+    const batch = (await this.batches()).find((b) => b.batchId === batchId);
+    if (!batch) throw new CdpError('not_found', `No batch "${batchId}" in this sandbox.`, { batchId });
+    const lines = ['row,column,code,message'];
+    for (const e of [...batch.errors, ...batch.warnings]) {
+      lines.push([e.row, e.column ?? '', e.code, e.message].map(csvCell).join(','));
+    }
+    return `${lines.join('\r\n')}\r\n`;
+  }
+
+  // profiles and identity
+  profile(namespace: string, id: string, opts?: { mergePolicy?: string }): Promise<Profile | null> {
+    if (opts?.mergePolicy !== undefined && opts.mergePolicy !== 'default') {
+      throw new CdpError('not_found', `No merge policy "${opts.mergePolicy}" in this sandbox.`);
+    }
+    const namespaces = this.nsMap();
+    const comp = resolveComp(this.db, namespaces, namespace, id);
+    return Promise.resolve(comp === null ? null : assembleProfile(this.db, comp, namespaces));
+  }
+  identityGraph(namespace: string, id: string): Promise<IdentityGraph | null> {
+    const namespaces = this.nsMap();
+    const comp = resolveComp(this.db, namespaces, namespace, id);
+    return Promise.resolve(comp === null ? null : explainGraph(this.db, comp, namespaces));
+  }
+  searchIdentities(text: string, limit = 50): Promise<IdentityMatch[]> {
+    const q = typeof text === 'string' ? text.trim() : '';
+    if (!q) return Promise.resolve([]);
+    const namespaces = this.nsMap();
+    const forms = new Set([q, q.toLowerCase(), normalizeIdentity({ code: 'Phone', type: 'phone' }, q)]);
+    const rows = all<{ iid: number; ns: string; value: string; comp: number }>(this.db, {
+      sql: `SELECT iid, ns, value, comp FROM identities
+             WHERE ${[...forms].map(() => "value LIKE ? ESCAPE '\\'").join(' OR ')} ORDER BY value, ns LIMIT ?`,
+      params: [
+        ...[...forms].map((f) => `${f.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
+        Math.max(1, Math.min(500, limit))
+      ]
+    });
+    return Promise.resolve(
+      rows.map((r) => {
+        const linking = namespaces.get(r.ns)?.linksRecords ?? false;
+        const comp = linking ? r.comp : resolveComp(this.db, namespaces, r.ns, r.value);
+        return {
+          namespace: r.ns,
+          id: r.value,
+          inGraph: linking,
+          profileId: comp ? formatProfileId(comp) : null
+        };
+      })
+    );
+  }
+
+  // segmentation (coming with the audience issue)
+  createAudience(_def: { name: string; rule: string; mergePolicy?: string }): Promise<Audience> {
+    return Promise.reject(notYet('Audiences'));
+  }
+  evaluate(_rule: string): Promise<{ count: number; sample: string[]; sql: string }> {
+    return Promise.reject(notYet('Audience evaluation'));
+  }
+  members(_audience: string): Promise<string[]> {
+    return Promise.reject(notYet('Audience membership'));
+  }
+
+  // governance and activation
+  labels(): Promise<Label[]> {
+    return Promise.resolve(LABELS.map((l) => ({ ...l })));
+  }
+  marketingActions(): Promise<MarketingAction[]> {
+    return Promise.resolve(MARKETING_ACTIONS.map((a) => ({ ...a })));
+  }
+  createPolicy(_def: { name: string; marketingAction: string; deny: LabelExpr }): Promise<Policy> {
+    return Promise.reject(notYet('Data-usage policies'));
+  }
+  destinations(): Promise<Destination[]> {
+    return Promise.resolve(
+      DESTINATIONS.map((d) => ({
+        ...d,
+        marketingActions: [...d.marketingActions],
+        identities: [...d.identities]
+      }))
+    );
+  }
+  activate(_req: {
+    audience: string;
+    destination: string;
+    identities: string[];
+    attributes?: string[];
+  }): Promise<ActivationResult> {
+    return Promise.reject(notYet('Activation'));
+  }
+
+  // data
+  async generate(
+    dataset: string,
+    opts: { count: number; seed?: number; format?: 'csv' | 'json' }
+  ): Promise<string> {
+    const schema = findSchema(this.db, findDataset(this.db, dataset).schema);
+    const format = opts?.format ?? 'csv';
+    if (format !== 'csv' && format !== 'json') {
+      throw invalid('format is "csv" or "json".', { format });
+    }
+    const records = await generateRecords(schema, { count: opts?.count, seed: opts?.seed });
+    return format === 'csv'
+      ? toCsv(
+          schema.fields.map((f) => f.path),
+          records
+        )
+      : toJson(records);
+  }
+  query(sql: string): Promise<QueryResult> {
+    return Promise.resolve(readOnlyQuery(this.db, sql));
+  }
+  export(): Promise<Uint8Array> {
+    return this.exclusive(() => {
+      const bytes = this.db.export();
+      applyPragmas(this.db);
+      return bytes;
+    });
+  }
+
+  summary(): Promise<SandboxSummary> {
+    const count = (sql: string) => Number(one<{ n: number }>(this.db, { sql })?.n ?? 0);
+    const profiles = all<{ prospect: number; n: number }>(this.db, {
+      sql: `SELECT prospect, count(*) AS n FROM (
+              SELECT i.comp, min(CASE WHEN n.type IN ('partner', 'nonPeople') THEN 1 ELSE 0 END) AS prospect
+                FROM records r JOIN identities i ON i.iid = r.fkey JOIN namespaces n ON n.code = i.ns
+               GROUP BY i.comp) GROUP BY prospect`
+    });
+    const prospects = profiles.find((p) => p.prospect === 1)?.n ?? 0;
+    const customers = profiles.find((p) => p.prospect === 0)?.n ?? 0;
+    const datasets = all<{
+      name: string;
+      schema: string;
+      class: 'profile' | 'event';
+      records: number;
+      batches: number;
+    }>(this.db, {
+      sql: `SELECT d.name, s.name AS schema, s.class,
+              (SELECT count(*) FROM records r WHERE r.dataset_id = d.id) AS records,
+              (SELECT count(*) FROM batches b WHERE b.dataset_id = d.id) AS batches
+              FROM datasets d JOIN schemas s ON s.id = d.schema_id ORDER BY d.created_at, d.name`
+    });
+    return Promise.resolve({
+      template: (this.meta('template') ?? 'empty') as TemplateName,
+      createdAt: this.meta('createdAt') ?? '',
+      profiles: customers + prospects,
+      customers,
+      prospects,
+      identities: count('SELECT count(*) AS n FROM identities'),
+      records: count('SELECT count(*) AS n FROM records'),
+      datasets
+    });
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** For templates and tests: a namespace by code. */
+  namespace(code: string): Namespace | undefined {
+    return getNamespace(this.db, code);
+  }
+}

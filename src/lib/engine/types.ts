@@ -1,0 +1,257 @@
+// The Sandbox contract (../shared/DESIGN.md) and what Pocket CDP adds to it. This is the only engine
+// file the client and the UI import.
+
+export type TemplateName = 'empty' | 'securfinancial' | 'retail';
+export type NamespaceType =
+  'person' | 'email' | 'phone' | 'crossDevice' | 'device' | 'cookie' | 'partner' | 'nonPeople';
+
+export interface NamespaceDef {
+  code: string;
+  name: string;
+  type: NamespaceType;
+  unique?: boolean;
+  priority?: number;
+}
+export interface Namespace extends NamespaceDef {
+  unique: boolean;
+  priority: number;
+  /** Partner and non-people namespaces are kept on profiles but never link records. */
+  linksRecords: boolean;
+  standard: boolean;
+  description: string;
+  [k: string]: unknown;
+}
+
+export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'date' | 'datetime';
+export interface FieldDef {
+  path: string;
+  type: FieldType;
+  enum?: string[];
+  required?: boolean;
+  identity?: { namespace: string; primary?: boolean };
+  labels?: string[];
+  title?: string;
+}
+export type SchemaClass = 'profile' | 'event';
+export interface SchemaDef {
+  name: string;
+  class: SchemaClass;
+  fields: FieldDef[];
+  description?: string;
+}
+export interface Schema extends SchemaDef {
+  id: string;
+  createdAt: string;
+  [k: string]: unknown;
+}
+export interface Dataset {
+  id: string;
+  name: string;
+  schema: string;
+  profileEnabled: boolean;
+  createdAt: string;
+  [k: string]: unknown;
+}
+
+export interface IngestProgress {
+  rows: number;
+  bytes: number;
+  totalBytes: number;
+}
+export interface IngestOptions {
+  format?: 'csv' | 'json' | 'ndjson';
+  errorThreshold?: number;
+  mapping?: Record<string, string>;
+  onProgress?: (p: IngestProgress) => void;
+  signal?: AbortSignal;
+  /** Name shown in batch monitoring and error reports (a File's name when absent). */
+  fileName?: string;
+}
+export type BatchStatus = 'success' | 'partial' | 'failed' | 'cancelled';
+export interface RowError {
+  row: number;
+  column?: string;
+  code: string;
+  message: string;
+}
+export interface BatchReport {
+  batchId: string;
+  dataset: string;
+  status: BatchStatus;
+  rowsRead: number;
+  rowsIngested: number;
+  rowsFailed: number;
+  errors: RowError[];
+  /** Things worth knowing that did not fail a row: unmapped columns, capped identities. */
+  warnings: RowError[];
+  fileName: string;
+  format: 'csv' | 'json' | 'ndjson' | 'unknown';
+  bytes: number;
+  startedAt: string;
+  finishedAt: string;
+  /** Profiles whose identity graph this batch changed. */
+  profilesTouched: number;
+}
+
+export interface ProfileIdentity {
+  namespace: string;
+  id: string;
+  inGraph: boolean;
+}
+export interface AttributeSource {
+  dataset: string;
+  batchId: string;
+  timestamp: string;
+}
+export interface ProfileEvent {
+  timestamp: string;
+  eventType: string;
+  [k: string]: unknown;
+}
+export interface Profile {
+  profileId: string;
+  identities: ProfileIdentity[];
+  attributes: Record<string, unknown>;
+  events: ProfileEvent[];
+  audiences: string[];
+  /** Earlier profile ids merged into this one; each still resolves here. */
+  aliases: string[];
+  /** Where each winning attribute value came from. */
+  sources: Record<string, AttributeSource>;
+  /** Labels of each attribute's field (e.g. THIRD_PARTY), by field path. */
+  labels: Record<string, string[]>;
+  /** 'prospect' when the profile holds only partner-keyed records. */
+  kind: 'customer' | 'prospect';
+  mergePolicy: string;
+}
+
+export interface GraphNode {
+  namespace: string;
+  id: string;
+  inGraph: boolean;
+  firstSeen: string;
+  lastSeen: string;
+  datasets: string[];
+}
+export interface GraphEdge {
+  from: string;
+  to: string;
+  kind: 'linked' | 'refused';
+  batchId: string;
+  dataset: string;
+  row: number;
+  reason?: string;
+}
+export interface IdentityGraph {
+  profileId: string;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export interface Audience {
+  id: string;
+  name: string;
+  rule: string;
+  mergePolicy?: string;
+  [k: string]: unknown;
+}
+export interface Label {
+  id: string;
+  name: string;
+  category: string;
+  description: string;
+}
+export interface MarketingAction {
+  id: string;
+  name: string;
+}
+export type LabelExpr = string | { and: LabelExpr[] } | { or: LabelExpr[] };
+export interface Policy {
+  id: string;
+  name: string;
+  marketingAction: string;
+  deny: LabelExpr;
+  [k: string]: unknown;
+}
+export interface Destination {
+  id: string;
+  name: string;
+  marketingActions: string[];
+  identities: string[];
+}
+export interface Violation {
+  policy: string;
+  marketingAction: string;
+  labels: string[];
+  lineage: { fields: string[]; datasets: string[]; audience: string; destination: string };
+}
+export type ActivationResult =
+  | { status: 'blocked'; violations: Violation[] }
+  | { status: 'exported'; rows: number; files: { name: string; mimeType: string; content: string }[] };
+
+export interface QueryResult {
+  columns: string[];
+  rows: unknown[][];
+}
+
+/** Counts for the sandbox home screen and monitoring. */
+export interface SandboxSummary {
+  template: TemplateName;
+  createdAt: string;
+  profiles: number;
+  customers: number;
+  prospects: number;
+  identities: number;
+  records: number;
+  datasets: { name: string; schema: string; class: SchemaClass; records: number; batches: number }[];
+}
+
+export interface IdentityMatch {
+  namespace: string;
+  id: string;
+  inGraph: boolean;
+  profileId: string | null;
+}
+
+export interface Sandbox {
+  namespaces(): Promise<Namespace[]>;
+  createNamespace(ns: NamespaceDef): Promise<Namespace>;
+  schemas(): Promise<Schema[]>;
+  createSchema(def: SchemaDef): Promise<Schema>;
+  datasets(): Promise<Dataset[]>;
+  createDataset(def: { name: string; schema: string; profileEnabled?: boolean }): Promise<Dataset>;
+  ingest(dataset: string, input: string | Uint8Array | Blob, opts?: IngestOptions): Promise<BatchReport>;
+  batches(dataset?: string): Promise<BatchReport[]>;
+  deleteBatch(batchId: string): Promise<void>;
+  profile(namespace: string, id: string, opts?: { mergePolicy?: string }): Promise<Profile | null>;
+  identityGraph(namespace: string, id: string): Promise<IdentityGraph | null>;
+  createAudience(def: { name: string; rule: string; mergePolicy?: string }): Promise<Audience>;
+  evaluate(rule: string): Promise<{ count: number; sample: string[]; sql: string }>;
+  members(audience: string): Promise<string[]>;
+  labels(): Promise<Label[]>;
+  marketingActions(): Promise<MarketingAction[]>;
+  createPolicy(def: { name: string; marketingAction: string; deny: LabelExpr }): Promise<Policy>;
+  destinations(): Promise<Destination[]>;
+  activate(req: {
+    audience: string;
+    destination: string;
+    identities: string[];
+    attributes?: string[];
+  }): Promise<ActivationResult>;
+  generate(dataset: string, opts: { count: number; seed?: number; format?: 'csv' | 'json' }): Promise<string>;
+  query(sql: string): Promise<QueryResult>;
+  export(): Promise<Uint8Array>;
+
+  // Pocket CDP additions
+  summary(): Promise<SandboxSummary>;
+  searchIdentities(text: string, limit?: number): Promise<IdentityMatch[]>;
+  batchErrorsCsv(batchId: string): Promise<string>;
+  close(): void;
+}
+
+/** Errors cross the worker boundary as this plain shape. */
+export interface CdpErrorData {
+  code: string;
+  message: string;
+  details?: unknown;
+}

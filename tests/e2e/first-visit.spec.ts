@@ -1,0 +1,29 @@
+import { expect, test } from '@playwright/test';
+import { lookUpProfile, openApp } from './helpers';
+
+test('the first visit opens the SecurFinancial demo sandbox with Bobby Brown findable', async ({ page }) => {
+  await openApp(page, '/');
+  await expect(page.getByLabel('Sandbox', { exact: true }).locator('option:checked')).toHaveText(
+    'SecurFinancial demo'
+  );
+  await expect(page.getByRole('heading', { level: 1, name: 'SecurFinancial demo' })).toBeVisible();
+  await expect(page.getByTestId('count-profiles')).not.toHaveText('0');
+  await expect(page.getByTestId('count-datasets')).toHaveText('2');
+
+  await lookUpProfile(page, 'Email', 'bobby.brown@example.com');
+  await expect(page.getByRole('heading', { name: 'Bobby Brown' })).toBeVisible();
+  await expect(page.getByTestId('linked-identities')).toContainText('CRM-100042');
+  await expect(page.getByTestId('outside-identities')).toContainText('PTR-7781BB01');
+  await expect(
+    page.getByTestId('partner-enrichment').locator('[data-path="partner.netWorth"]')
+  ).toBeVisible();
+});
+
+test('the identity search finds Bobby Brown and links to his profile', async ({ page }) => {
+  await openApp(page, '/identities/');
+  await page.getByLabel('Search identities').fill('bobby.brown');
+  const matches = page.getByRole('table', { name: 'Matching identities' });
+  await expect(matches.getByText('bobby.brown@example.com')).toBeVisible();
+  await matches.getByRole('row').filter({ hasText: 'bobby.brown@example.com' }).getByRole('link').click();
+  await expect(page.getByRole('heading', { name: 'Bobby Brown' })).toBeVisible();
+});

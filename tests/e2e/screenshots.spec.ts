@@ -1,0 +1,58 @@
+// Screenshots of every screen at 1280x720 for a human to look at: `SHOTS=/tmp/shots npx playwright test screenshots`.
+// Skipped in normal runs; nothing here asserts on pixels.
+import { expect, test, type Page } from '@playwright/test';
+import { fixture, lookUpProfile, openApp, uploadToDataset } from './helpers';
+
+const dir = process.env.SHOTS;
+test.skip(!dir, 'set SHOTS to a folder to take screenshots');
+test.setTimeout(180_000);
+
+async function shot(page: Page, name: string) {
+  await expect(page.getByRole('status').filter({ hasText: 'Saved in this browser' })).toBeVisible({
+    timeout: 30_000
+  });
+  await expect(page.getByRole('status').filter({ hasText: /Loading|Looking up|Saving/ })).toHaveCount(0);
+  await page.screenshot({ path: `${dir}/${name}.png` });
+  await page.screenshot({ path: `${dir}/${name}-full.png`, fullPage: true });
+}
+
+test('every screen', async ({ page }) => {
+  await openApp(page, '/');
+  await shot(page, '01-overview');
+  await page.goto('/sandboxes/');
+  await shot(page, '02-sandboxes');
+  await page.goto('/schemas/');
+  await shot(page, '03-schemas');
+  await page.goto('/schemas/view/?name=Partner%20Data%20Enrichment');
+  await shot(page, '04-schema-view');
+  await page.goto('/schemas/new/');
+  await shot(page, '05-schema-new');
+
+  await uploadToDataset(page, 'CRM Profiles', fixture('crm-customers.csv'));
+  await uploadToDataset(page, 'Partner Enrichment', fixture('partner-enrichment.csv'));
+  await shot(page, '06-dataset-upload');
+  await uploadToDataset(page, 'CRM Profiles', fixture('crm-bad.csv'));
+  await shot(page, '07-dataset-bad-file');
+  await page.goto('/datasets/');
+  await shot(page, '08-datasets');
+
+  await page.goto('/identities/');
+  await page.getByLabel('Search identities').fill('CRM-9000');
+  await expect(page.getByRole('table', { name: 'Matching identities' })).toBeVisible();
+  await shot(page, '09-identities');
+
+  await page.goto('/profiles/');
+  await shot(page, '10-profiles');
+  await lookUpProfile(page, 'Email', 'ada.quincey@fixture.example');
+  await shot(page, '11-profile');
+  await lookUpProfile(page, 'Email', 'bobby.brown@example.com');
+  await page.getByRole('heading', { name: 'Bobby Brown' }).scrollIntoViewIfNeeded();
+  await shot(page, '11-profile-bobby');
+  await lookUpProfile(page, 'PartnerID', 'PTR-PX2000');
+  await shot(page, '12-profile-prospect');
+
+  for (const [i, path] of ['/audiences/', '/policies/', '/destinations/'].entries()) {
+    await page.goto(path);
+    await shot(page, `${13 + i}-${path.replaceAll('/', '')}`);
+  }
+});
