@@ -72,12 +72,15 @@ test('deleting a batch removes its rows and the profiles they made', async ({ pa
   await createSandbox(page, 'E2E delete', 'securfinancial');
   const report = await uploadToDataset(page, 'CRM Profiles', fixture('crm-customers.csv'));
   await expect(report.getByTestId('rows-ingested')).toHaveText('12');
-  await expect(page.getByTestId('dataset-records')).toHaveText('12');
+  // the template's 300 sample customers and the 12 uploaded ones
+  await expect(page.getByTestId('dataset-records')).toHaveText('312');
 
   await page.getByRole('button', { name: 'Delete batch crm-customers.csv' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Delete batch' }).click();
-  await expect(page.getByTestId('dataset-records')).toHaveText('0');
-  await expect(page.getByRole('table', { name: 'Batch history' })).toBeHidden();
+  await expect(page.getByTestId('dataset-records')).toHaveText('300');
+  const history = page.getByRole('table', { name: 'Batch history' });
+  await expect(history.getByText('crm-customers.csv', { exact: true })).toBeHidden();
+  await expect(history.getByRole('row')).toHaveCount(2); // the header and the sample's batch
 
   await page.goto('/profiles/?ns=CRMID&id=CRM-900001');
   await expect(page.getByTestId('profile-not-found')).toBeVisible({ timeout: 30_000 });
