@@ -4,6 +4,26 @@ import type { RawRecord, RecordReader } from './reader';
 
 type Handler = (arg?: unknown) => void;
 
+const DELIMITERS = [',', ';', '\t', '|'];
+
+/**
+ * The delimiter is the one the header line uses most (outside quotes), comma on a tie. papaparse's own
+ * guess averages over the first rows and misreads small files that end with a newline.
+ */
+export function headerDelimiter(text: string): string {
+  const counts = new Map(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '\n' || c === '\r')) break;
+    else if (!quoted && counts.has(c)) counts.set(c, counts.get(c)! + 1);
+  }
+  let best = ',';
+  for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+  return best;
+}
+
 /**
  * Streams CSV through papaparse's own chunk streamer, so a quoted field cut in two by a chunk boundary
  * is rejoined by papaparse. We feed it text as it arrives through a minimal readable-stream stand-in,
@@ -70,15 +90,24 @@ export function csvReader(): RecordReader {
 
   // papaparse's types know only its public inputs; a readable-stream stand-in is what its streamer takes
   const parse = Papa.parse as unknown as (input: unknown, config: Papa.ParseLocalConfig<string[]>) => void;
-  parse(source, {
-    header: false,
-    skipEmptyLines: false,
-    chunk: (results: Papa.ParseResult<string[]>) => take(results.data, results.errors),
-    complete: () => {},
-    error: (e: Error) => {
-      fileError = { row: 0, code: 'UNREADABLE', message: `The file could not be read as CSV: ${e.message}` };
-    }
-  });
+  let started = false;
+  const start = (head: string) => {
+    started = true;
+    parse(source, {
+      header: false,
+      skipEmptyLines: false,
+      delimiter: headerDelimiter(head),
+      chunk: (results: Papa.ParseResult<string[]>) => take(results.data, results.errors),
+      complete: () => {},
+      error: (e: Error) => {
+        fileError = {
+          row: 0,
+          code: 'UNREADABLE',
+          message: `The file could not be read as CSV: ${e.message}`
+        };
+      }
+    });
+  };
 
   const drain = () => {
     const records = out;
@@ -88,11 +117,12 @@ export function csvReader(): RecordReader {
   return {
     push(text) {
       if (fileError) return [];
+      if (!started) start(text);
       handlers.data?.(text);
       return fileError ? [] : drain();
     },
     end() {
-      if (!fileError) handlers.end?.();
+      if (!fileError && started) handlers.end?.();
       if (!fileError && !header) {
         fileError = { row: 0, code: 'EMPTY_FILE', message: 'The file is empty: no header and no rows.' };
       }

@@ -35,9 +35,14 @@ export function ndjsonReader(): RecordReader {
     if (rec.values) for (const k of Object.keys(rec.values)) columns.add(k);
     out.push(rec);
   };
+  let first = true;
   return {
     push(text) {
       const out: RawRecord[] = [];
+      if (first) {
+        first = false;
+        text = text.replace(/^\uFEFF/, '');
+      }
       const lines = (carry + text).split('\n');
       carry = lines.pop() ?? '';
       for (const l of lines) take(l.endsWith('\r') ? l.slice(0, -1) : l, out);

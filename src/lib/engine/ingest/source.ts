@@ -12,19 +12,43 @@ export function totalBytesOf(input: string | Uint8Array | Blob): number {
   return input.size;
 }
 
+/** Bytes that are not UTF-8: stored text would silently differ from the file, so the file is refused. */
+export class NotUtf8Error extends Error {
+  constructor(readonly offset: number) {
+    super(
+      `The file is not UTF-8 text (an invalid byte near byte ${offset}): save it as UTF-8 and upload it again.`
+    );
+  }
+}
+
+/** Decodes strictly (TextDecoder drops a leading BOM itself); a string input loses its BOM here. */
+function decoderFor(): (bytes: Uint8Array, at: number, last: boolean) => string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  return (bytes, at, last) => {
+    try {
+      return decoder.decode(bytes, { stream: !last });
+    } catch {
+      const loose = new TextDecoder('utf-8').decode(bytes);
+      const before = loose.slice(0, Math.max(0, loose.indexOf('\uFFFD')));
+      throw new NotUtf8Error(at + new TextEncoder().encode(before).byteLength);
+    }
+  };
+}
+
 export async function* textChunks(input: string | Uint8Array | Blob): AsyncGenerator<TextChunk> {
   if (typeof input === 'string') {
-    for (let at = 0; at < input.length; at += CHUNK_BYTES) {
-      const end = Math.min(input.length, at + CHUNK_BYTES);
-      yield { text: input.slice(at, end), bytes: end };
+    const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
+    for (let at = 0; at < text.length; at += CHUNK_BYTES) {
+      const end = Math.min(text.length, at + CHUNK_BYTES);
+      yield { text: text.slice(at, end), bytes: end + input.length - text.length };
     }
     return;
   }
-  const decoder = new TextDecoder('utf-8');
+  const decode = decoderFor();
   if (input instanceof Uint8Array) {
     for (let at = 0; at < input.byteLength; at += CHUNK_BYTES) {
       const end = Math.min(input.byteLength, at + CHUNK_BYTES);
-      yield { text: decoder.decode(input.subarray(at, end), { stream: end < input.byteLength }), bytes: end };
+      yield { text: decode(input.subarray(at, end), at, end >= input.byteLength), bytes: end };
     }
     return;
   }
@@ -32,6 +56,6 @@ export async function* textChunks(input: string | Uint8Array | Blob): AsyncGener
   for (let at = 0; at < input.size; at += CHUNK_BYTES) {
     const end = Math.min(input.size, at + CHUNK_BYTES);
     const bytes = new Uint8Array(await input.slice(at, end).arrayBuffer());
-    yield { text: decoder.decode(bytes, { stream: end < input.size }), bytes: end };
+    yield { text: decode(bytes, at, end >= input.size), bytes: end };
   }
 }
