@@ -1,4 +1,7 @@
 // The Sandbox: one sql.js database holding a whole CDP, behind the contract of ../shared/DESIGN.md.
+/* eslint-disable @typescript-eslint/require-await --
+   Every contract method is async, so a thrown CdpError is a rejected promise in node as it is through
+   the worker, whether or not the method awaits anything. */
 import { DESTINATIONS } from './activation/destinations';
 import { findDataset, insertDataset, listDatasets } from './catalog/datasets';
 import { getNamespace, insertNamespace, listNamespaces } from './catalog/namespaces';
@@ -98,27 +101,31 @@ export class SqlSandbox implements Sandbox {
   }
 
   // catalog
-  namespaces(): Promise<Namespace[]> {
-    return Promise.resolve(listNamespaces(this.db));
+  async namespaces(): Promise<Namespace[]> {
+    return listNamespaces(this.db);
   }
-  createNamespace(ns: NamespaceDef): Promise<Namespace> {
+  async createNamespace(ns: NamespaceDef): Promise<Namespace> {
     return this.exclusive(() => insertNamespace(this.db, ns, false));
   }
-  schemas(): Promise<Schema[]> {
-    return Promise.resolve(listSchemas(this.db));
+  async schemas(): Promise<Schema[]> {
+    return listSchemas(this.db);
   }
-  createSchema(def: SchemaDef): Promise<Schema> {
+  async createSchema(def: SchemaDef): Promise<Schema> {
     return this.exclusive(() => insertSchema(this.db, def));
   }
-  datasets(): Promise<Dataset[]> {
-    return Promise.resolve(listDatasets(this.db));
+  async datasets(): Promise<Dataset[]> {
+    return listDatasets(this.db);
   }
-  createDataset(def: { name: string; schema: string; profileEnabled?: boolean }): Promise<Dataset> {
+  async createDataset(def: { name: string; schema: string; profileEnabled?: boolean }): Promise<Dataset> {
     return this.exclusive(() => insertDataset(this.db, def));
   }
 
   // ingestion
-  ingest(dataset: string, input: string | Uint8Array | Blob, opts: IngestOptions = {}): Promise<BatchReport> {
+  async ingest(
+    dataset: string,
+    input: string | Uint8Array | Blob,
+    opts: IngestOptions = {}
+  ): Promise<BatchReport> {
     return this.exclusive(async () => {
       const ds = findDataset(this.db, dataset);
       const schema = findSchema(this.db, ds.schema);
@@ -126,33 +133,31 @@ export class SqlSandbox implements Sandbox {
       return ingestFile({ db: this.db, namespaces: this.nsMap(), blocked }, ds, schema, input, opts);
     });
   }
-  batches(dataset?: string): Promise<BatchReport[]> {
+  async batches(dataset?: string): Promise<BatchReport[]> {
     const ds = dataset === undefined ? undefined : findDataset(this.db, dataset);
     const rows = all<BatchRow>(this.db, {
       sql: `SELECT b.*, d.name AS dataset FROM batches b JOIN datasets d ON d.id = b.dataset_id
              ${ds ? 'WHERE b.dataset_id = ?' : ''} ORDER BY b.seq`,
       params: ds ? [ds.id] : []
     });
-    return Promise.resolve(
-      rows.map((r) => ({
-        batchId: r.id,
-        dataset: r.dataset,
-        status: r.status,
-        rowsRead: r.rows_read,
-        rowsIngested: r.rows_ingested,
-        rowsFailed: r.rows_failed,
-        errors: JSON.parse(r.errors) as BatchReport['errors'],
-        warnings: JSON.parse(r.warnings) as BatchReport['warnings'],
-        fileName: r.file_name,
-        format: r.format,
-        bytes: r.bytes,
-        startedAt: r.started_at,
-        finishedAt: r.finished_at,
-        profilesTouched: r.profiles_touched
-      }))
-    );
+    return rows.map((r) => ({
+      batchId: r.id,
+      dataset: r.dataset,
+      status: r.status,
+      rowsRead: r.rows_read,
+      rowsIngested: r.rows_ingested,
+      rowsFailed: r.rows_failed,
+      errors: JSON.parse(r.errors) as BatchReport['errors'],
+      warnings: JSON.parse(r.warnings) as BatchReport['warnings'],
+      fileName: r.file_name,
+      format: r.format,
+      bytes: r.bytes,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      profilesTouched: r.profiles_touched
+    }));
   }
-  deleteBatch(batchId: string): Promise<void> {
+  async deleteBatch(batchId: string): Promise<void> {
     return this.exclusive(() => deleteBatch(this.db, this.nsMap(), batchId));
   }
   async batchErrorsCsv(batchId: string): Promise<string> {
@@ -166,22 +171,22 @@ export class SqlSandbox implements Sandbox {
   }
 
   // profiles and identity
-  profile(namespace: string, id: string, opts?: { mergePolicy?: string }): Promise<Profile | null> {
+  async profile(namespace: string, id: string, opts?: { mergePolicy?: string }): Promise<Profile | null> {
     if (opts?.mergePolicy !== undefined && opts.mergePolicy !== 'default') {
       throw new CdpError('not_found', `No merge policy "${opts.mergePolicy}" in this sandbox.`);
     }
     const namespaces = this.nsMap();
     const comp = resolveComp(this.db, namespaces, namespace, id);
-    return Promise.resolve(comp === null ? null : assembleProfile(this.db, comp, namespaces));
+    return comp === null ? null : assembleProfile(this.db, comp, namespaces);
   }
-  identityGraph(namespace: string, id: string): Promise<IdentityGraph | null> {
+  async identityGraph(namespace: string, id: string): Promise<IdentityGraph | null> {
     const namespaces = this.nsMap();
     const comp = resolveComp(this.db, namespaces, namespace, id);
-    return Promise.resolve(comp === null ? null : explainGraph(this.db, comp, namespaces));
+    return comp === null ? null : explainGraph(this.db, comp, namespaces);
   }
-  searchIdentities(text: string, limit = 50): Promise<IdentityMatch[]> {
+  async searchIdentities(text: string, limit = 50): Promise<IdentityMatch[]> {
     const q = typeof text === 'string' ? text.trim() : '';
-    if (!q) return Promise.resolve([]);
+    if (!q) return [];
     const namespaces = this.nsMap();
     const forms = new Set([q, q.toLowerCase(), normalizeIdentity({ code: 'Phone', type: 'phone' }, q)]);
     const rows = all<{ iid: number; ns: string; value: string; comp: number }>(this.db, {
@@ -192,57 +197,53 @@ export class SqlSandbox implements Sandbox {
         Math.max(1, Math.min(500, limit))
       ]
     });
-    return Promise.resolve(
-      rows.map((r) => {
-        const linking = namespaces.get(r.ns)?.linksRecords ?? false;
-        const comp = linking ? r.comp : resolveComp(this.db, namespaces, r.ns, r.value);
-        return {
-          namespace: r.ns,
-          id: r.value,
-          inGraph: linking,
-          profileId: comp ? formatProfileId(comp) : null
-        };
-      })
-    );
+    return rows.map((r) => {
+      const linking = namespaces.get(r.ns)?.linksRecords ?? false;
+      const comp = linking ? r.comp : resolveComp(this.db, namespaces, r.ns, r.value);
+      return {
+        namespace: r.ns,
+        id: r.value,
+        inGraph: linking,
+        profileId: comp ? formatProfileId(comp) : null
+      };
+    });
   }
 
   // segmentation (coming with the audience issue)
-  createAudience(_def: { name: string; rule: string; mergePolicy?: string }): Promise<Audience> {
-    return Promise.reject(notYet('Audiences'));
+  async createAudience(_def: { name: string; rule: string; mergePolicy?: string }): Promise<Audience> {
+    throw notYet('Audiences');
   }
-  evaluate(_rule: string): Promise<{ count: number; sample: string[]; sql: string }> {
-    return Promise.reject(notYet('Audience evaluation'));
+  async evaluate(_rule: string): Promise<{ count: number; sample: string[]; sql: string }> {
+    throw notYet('Audience evaluation');
   }
-  members(_audience: string): Promise<string[]> {
-    return Promise.reject(notYet('Audience membership'));
+  async members(_audience: string): Promise<string[]> {
+    throw notYet('Audience membership');
   }
 
   // governance and activation
-  labels(): Promise<Label[]> {
-    return Promise.resolve(LABELS.map((l) => ({ ...l })));
+  async labels(): Promise<Label[]> {
+    return LABELS.map((l) => ({ ...l }));
   }
-  marketingActions(): Promise<MarketingAction[]> {
-    return Promise.resolve(MARKETING_ACTIONS.map((a) => ({ ...a })));
+  async marketingActions(): Promise<MarketingAction[]> {
+    return MARKETING_ACTIONS.map((a) => ({ ...a }));
   }
-  createPolicy(_def: { name: string; marketingAction: string; deny: LabelExpr }): Promise<Policy> {
-    return Promise.reject(notYet('Data-usage policies'));
+  async createPolicy(_def: { name: string; marketingAction: string; deny: LabelExpr }): Promise<Policy> {
+    throw notYet('Data-usage policies');
   }
-  destinations(): Promise<Destination[]> {
-    return Promise.resolve(
-      DESTINATIONS.map((d) => ({
-        ...d,
-        marketingActions: [...d.marketingActions],
-        identities: [...d.identities]
-      }))
-    );
+  async destinations(): Promise<Destination[]> {
+    return DESTINATIONS.map((d) => ({
+      ...d,
+      marketingActions: [...d.marketingActions],
+      identities: [...d.identities]
+    }));
   }
-  activate(_req: {
+  async activate(_req: {
     audience: string;
     destination: string;
     identities: string[];
     attributes?: string[];
   }): Promise<ActivationResult> {
-    return Promise.reject(notYet('Activation'));
+    throw notYet('Activation');
   }
 
   // data
@@ -263,10 +264,10 @@ export class SqlSandbox implements Sandbox {
         )
       : toJson(records);
   }
-  query(sql: string): Promise<QueryResult> {
-    return Promise.resolve(readOnlyQuery(this.db, sql));
+  async query(sql: string): Promise<QueryResult> {
+    return readOnlyQuery(this.db, sql);
   }
-  export(): Promise<Uint8Array> {
+  async export(): Promise<Uint8Array> {
     return this.exclusive(() => {
       const bytes = this.db.export();
       applyPragmas(this.db);
@@ -274,7 +275,7 @@ export class SqlSandbox implements Sandbox {
     });
   }
 
-  summary(): Promise<SandboxSummary> {
+  async summary(): Promise<SandboxSummary> {
     const count = (sql: string) => Number(one<{ n: number }>(this.db, { sql })?.n ?? 0);
     const profiles = all<{ prospect: number; n: number }>(this.db, {
       sql: `SELECT prospect, count(*) AS n FROM (
@@ -296,7 +297,7 @@ export class SqlSandbox implements Sandbox {
               (SELECT count(*) FROM batches b WHERE b.dataset_id = d.id) AS batches
               FROM datasets d JOIN schemas s ON s.id = d.schema_id ORDER BY d.created_at, d.name`
     });
-    return Promise.resolve({
+    return {
       template: (this.meta('template') ?? 'empty') as TemplateName,
       createdAt: this.meta('createdAt') ?? '',
       profiles: customers + prospects,
@@ -305,7 +306,7 @@ export class SqlSandbox implements Sandbox {
       identities: count('SELECT count(*) AS n FROM identities'),
       records: count('SELECT count(*) AS n FROM records'),
       datasets
-    });
+    };
   }
 
   close(): void {

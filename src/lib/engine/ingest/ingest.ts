@@ -14,7 +14,7 @@ import { detectFormat, type Format } from './detect';
 import { jsonReader, ndjsonReader } from './json';
 import { type RawRecord, type RecordReader } from './reader';
 import { recordHash } from './hash';
-import { textChunks, totalBytesOf } from './source';
+import { NotUtf8Error, textChunks, totalBytesOf } from './source';
 import { coerce, isAbsent } from './values';
 
 export const MAX_LISTED_ERRORS = 10_000;
@@ -141,7 +141,7 @@ export async function ingestFile(
   );
   const insertLink = db.prepare('INSERT OR IGNORE INTO record_identities (iid, rid) VALUES (?, ?)');
 
-  const identityOf = (ns: Namespace, value: string, ts: string): IdentityTally => {
+  const identityOf = (ns: Namespace, value: string): IdentityTally => {
     const key = `${ns.code}\u0000${value}`;
     let t = cache.get(key);
     if (!t) {
@@ -149,18 +149,20 @@ export async function ingestFile(
       const found = findIdentity.step() ? Number(findIdentity.get()[0]) : undefined;
       findIdentity.reset();
       t = found
-        ? { iid: found, ns, value, isNew: false, first: ts, last: ts }
-        : { iid: ++maxIid, ns, value, isNew: true, first: ts, last: ts };
+        ? { iid: found, ns, value, isNew: false, first: '', last: '' }
+        : { iid: ++maxIid, ns, value, isNew: true, first: '', last: '' };
       cache.set(key, t);
-      if (t.isNew && ns.linksRecords) nodes.set(t.iid, stitchNode(t.iid, ns, value, ts));
-    }
-    if (ts < t.first) t.first = ts;
-    if (ts > t.last) {
-      t.last = ts;
-      const node = nodes.get(t.iid);
-      if (node) node.lastSeen = ts;
     }
     return t;
+  };
+  // Only a record actually stored moves first/last seen: re-ingesting a file changes nothing.
+  const touch = (t: IdentityTally, ts: string) => {
+    if (!t.first || ts < t.first) t.first = ts;
+    if (!t.last || ts > t.last) t.last = ts;
+    if (!t.ns.linksRecords) return;
+    const node = nodes.get(t.iid);
+    if (node) node.lastSeen = t.last;
+    else if (t.isNew) nodes.set(t.iid, stitchNode(t.iid, t.ns, t.value, t.last));
   };
 
   const fail = (e: RowError[]) => {
@@ -214,10 +216,17 @@ export async function ingestFile(
       });
     }
     if (rowErrors.length) return fail(rowErrors);
+    const data = JSON.stringify(attrs);
+    if (!dataset.profileEnabled) {
+      // A dataset outside the profile store keeps its records and adds no identity to any graph
+      insertRecord.run([++maxRid, dataset.id, seq, row, ts, null, '', recordHash(data), data]);
+      rowsIngested++;
+      return;
+    }
     const found: { t: IdentityTally; primary: boolean }[] = [];
     const seenIds = new Set<number>();
     for (const c of candidates) {
-      const t = identityOf(c.ns, c.value, ts);
+      const t = identityOf(c.ns, c.value);
       if (seenIds.has(t.iid)) continue;
       seenIds.add(t.iid);
       found.push({ t, primary: c.primary });
@@ -231,44 +240,40 @@ export async function ingestFile(
       found.find((x) => x.primary)?.t ??
       [...linking].sort((a, b) => a.t.ns.priority - b.t.ns.priority)[0]?.t ??
       found[0].t;
-    const data = JSON.stringify(attrs);
     const rid = ++maxRid;
-    const ids = dataset.profileEnabled ? linking.map((x) => x.t.iid) : [];
-    insertRecord.run([
-      rid,
-      dataset.id,
-      seq,
-      row,
-      ts,
-      dataset.profileEnabled ? key.iid : null,
-      ids.join(','),
-      recordHash(data),
-      data
-    ]);
+    const ids = linking.map((x) => x.t.iid);
+    insertRecord.run([rid, dataset.id, seq, row, ts, key.iid, ids.join(','), recordHash(data), data]);
     rowsIngested++;
     if (db.getRowsModified() === 0) return; // the same record is already in this dataset
-    if (!dataset.profileEnabled) return;
-    for (const x of found) insertLink.run([x.t.iid, rid]);
+    for (const x of found) {
+      touch(x.t, ts);
+      insertLink.run([x.t.iid, rid]);
+    }
     if (ids.length) records.set(rid, { rid, ts, ids });
   };
 
   let fileError: RowError | null = null;
   db.run('BEGIN');
   try {
-    for await (const chunk of textChunks(input)) {
-      if (!reader) {
-        format ??= detectFormat(chunk.text);
-        reader = readerFor(format);
+    try {
+      for await (const chunk of textChunks(input)) {
+        if (!reader) {
+          format ??= detectFormat(chunk.text, chunk.bytes >= totalBytes);
+          reader = readerFor(format);
+        }
+        for (const rec of reader.push(chunk.text)) take(rec);
+        fileError = reader.fileError();
+        if (fileError) break;
+        opts.onProgress?.({ rows: rowsRead, bytes: chunk.bytes, totalBytes });
+        await tick();
+        if (opts.signal?.aborted) {
+          cancelled = true;
+          break;
+        }
       }
-      for (const rec of reader.push(chunk.text)) take(rec);
-      fileError = reader.fileError();
-      if (fileError) break;
-      opts.onProgress?.({ rows: rowsRead, bytes: chunk.bytes, totalBytes });
-      await tick();
-      if (opts.signal?.aborted) {
-        cancelled = true;
-        break;
-      }
+    } catch (e) {
+      if (!(e instanceof NotUtf8Error)) throw e;
+      fileError = { row: 0, code: 'NOT_UTF8', message: e.message };
     }
     if (!cancelled && !fileError) {
       if (!reader) {
@@ -390,13 +395,14 @@ function finishStitch(
   );
   const before = new Map<number, number>();
   const seeds: number[] = [];
-  const loaded = new Set<number>();
+  const fresh = new Set<number>();
   try {
     for (const t of cache.values()) {
+      if (!t.last) continue; // only in records this dataset already had: nothing about it changed
       if (t.isNew) {
         insert.run([t.iid, t.ns.code, t.value, t.iid, t.first, t.last]);
         before.set(t.iid, t.iid);
-        loaded.add(t.iid);
+        fresh.add(t.iid);
       } else {
         update.run([t.first, t.last, t.iid]);
         if (t.ns.linksRecords) seeds.push(t.iid);
@@ -406,6 +412,6 @@ function finishStitch(
     insert.free();
     update.free();
   }
-  loadClosure(db, seeds, namespaces, nodes, records, before, loaded);
-  return restitch(db, nodes, records, before, loaded).touched;
+  loadClosure(db, seeds, namespaces, nodes, records, before, new Set(fresh));
+  return restitch(db, nodes, records, before, fresh).touched;
 }
