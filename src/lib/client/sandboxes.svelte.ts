@@ -20,7 +20,9 @@ const MUTATING: ReadonlySet<Method> = new Set<Method>([
   'createNamespace',
   'deleteBatch',
   'createAudience',
-  'createPolicy'
+  'createPolicy',
+  'createMergePolicy',
+  'createCalculatedAttribute'
 ]);
 
 const ACTIVE_KEY = 'pocket-cdp.activeSandbox';

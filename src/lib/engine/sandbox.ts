@@ -16,12 +16,18 @@ import { generateRecords } from './generate/records';
 import { explainGraph } from './identity/explain';
 import { DEFAULT_BLOCKED_VALUES, normalizeIdentity } from './identity/normalize';
 import { formatProfileId } from './identity/profileId';
-import { resolveComp } from './identity/resolve';
+import { resolveComp, resolveFragment } from './identity/resolve';
 import { deleteBatch } from './ingest/deleteBatch';
 import { ingestFile } from './ingest/ingest';
-import { assembleProfile } from './profile/assemble';
+import { assembleProfile, type ProfileTarget } from './profile/assemble';
+import { insertCalculated, listCalculated } from './profile/calculated';
+import { findMergePolicy, insertMergePolicy, listMergePolicies } from './profile/mergePolicies';
 import type {
   ActivationResult,
+  CalculatedAttribute,
+  CalculatedAttributeDef,
+  MergePolicy,
+  MergePolicyDef,
   Audience,
   BatchReport,
   Dataset,
@@ -63,6 +69,11 @@ interface BatchRow {
 
 function notYet(what: string): CdpError {
   return new CdpError('not_implemented', `${what} is not built yet in this version of Pocket CDP.`);
+}
+
+function wrap(kind: 'comp' | 'fragment', iid: number | null): ProfileTarget | null {
+  if (iid === null) return null;
+  return kind === 'comp' ? { comp: iid } : { fragment: iid };
 }
 
 function csvCell(v: string | number | undefined): string {
@@ -172,12 +183,33 @@ export class SqlSandbox implements Sandbox {
 
   // profiles and identity
   async profile(namespace: string, id: string, opts?: { mergePolicy?: string }): Promise<Profile | null> {
-    if (opts?.mergePolicy !== undefined && opts.mergePolicy !== 'default') {
-      throw new CdpError('not_found', `No merge policy "${opts.mergePolicy}" in this sandbox.`);
-    }
+    // 'default' names whichever policy is the sandbox's default
+    const policy = findMergePolicy(this.db, opts?.mergePolicy === 'default' ? undefined : opts?.mergePolicy);
     const namespaces = this.nsMap();
-    const comp = resolveComp(this.db, namespaces, namespace, id);
-    return comp === null ? null : assembleProfile(this.db, comp, namespaces);
+    const target: ProfileTarget | null =
+      policy.stitching === 'none'
+        ? wrap('fragment', resolveFragment(this.db, namespaces, namespace, id))
+        : wrap('comp', resolveComp(this.db, namespaces, namespace, id));
+    if (target === null) return null;
+    return assembleProfile(this.db, target, namespaces, { policy, calculated: listCalculated(this.db) });
+  }
+  async mergePolicies(): Promise<MergePolicy[]> {
+    return listMergePolicies(this.db);
+  }
+  async createMergePolicy(def: MergePolicyDef): Promise<MergePolicy> {
+    return this.exclusive(() => insertMergePolicy(this.db, def));
+  }
+  async calculatedAttributes(): Promise<CalculatedAttribute[]> {
+    return listCalculated(this.db);
+  }
+  async createCalculatedAttribute(def: CalculatedAttributeDef): Promise<CalculatedAttribute> {
+    return this.exclusive(() =>
+      insertCalculated(
+        this.db,
+        def,
+        listSchemas(this.db).filter((s) => s.class === 'event')
+      )
+    );
   }
   async identityGraph(namespace: string, id: string): Promise<IdentityGraph | null> {
     const namespaces = this.nsMap();

@@ -123,6 +123,8 @@ export interface Profile {
   /** 'prospect' when the profile holds only partner-keyed records. */
   kind: 'customer' | 'prospect';
   mergePolicy: string;
+  /** Calculated attributes by name, computed from all of the profile's events at read time. */
+  calculated: Record<string, number | string | null>;
 }
 
 export interface GraphNode {
@@ -243,6 +245,10 @@ export interface Sandbox {
   export(): Promise<Uint8Array>;
 
   // Pocket CDP additions
+  mergePolicies(): Promise<MergePolicy[]>;
+  createMergePolicy(def: MergePolicyDef): Promise<MergePolicy>;
+  calculatedAttributes(): Promise<CalculatedAttribute[]>;
+  createCalculatedAttribute(def: CalculatedAttributeDef): Promise<CalculatedAttribute>;
   summary(): Promise<SandboxSummary>;
   searchIdentities(text: string, limit?: number): Promise<IdentityMatch[]>;
   batchErrorsCsv(batchId: string): Promise<string>;
@@ -254,4 +260,55 @@ export interface CdpErrorData {
   code: string;
   message: string;
   details?: unknown;
+}
+
+/**
+ * How a profile is assembled from its fragments. timestamp: the latest record wins per field;
+ * datasetPrecedence: records of a dataset earlier in datasetOrder win over later ones and over datasets
+ * not listed, with time deciding within a dataset. stitching 'none': a profile is one fragment (the
+ * records of one primary identity), no identity graph.
+ */
+export interface MergePolicyDef {
+  name: string;
+  attributeMerge?: 'timestamp' | 'datasetPrecedence';
+  datasetOrder?: string[];
+  stitching?: 'privateGraph' | 'none';
+  /** Makes this the sandbox's default policy. */
+  default?: boolean;
+}
+export interface MergePolicy {
+  id: string;
+  name: string;
+  attributeMerge: 'timestamp' | 'datasetPrecedence';
+  datasetOrder: string[];
+  stitching: 'privateGraph' | 'none';
+  isDefault: boolean;
+  createdAt: string;
+}
+
+export type CalculatedFunction = 'count' | 'sum' | 'min' | 'max' | 'avg' | 'first' | 'last' | 'daysSince';
+/**
+ * An aggregate of a profile's events, computed exactly on every read: e.g. count of
+ * commerce.checkoutAbandoned events in the last 30 days, sum of commerce.order.total, days since the
+ * last purchase. first/last give the field's value (or the timestamp) of the earliest/latest event.
+ */
+export interface CalculatedAttributeDef {
+  /** An identifier (letters, digits, _), used as calc.<name> on profiles. */
+  name: string;
+  title?: string;
+  function: CalculatedFunction;
+  /** Only events of this type count; all events when absent. */
+  eventType?: string;
+  /** The event field aggregated; required by sum, min, max and avg. */
+  field?: string;
+  /** Only events in the last N days count; the whole history when absent. */
+  lookbackDays?: number;
+}
+export interface CalculatedAttribute extends Required<Pick<CalculatedAttributeDef, 'name' | 'function'>> {
+  id: string;
+  title: string;
+  eventType: string | null;
+  field: string | null;
+  lookbackDays: number | null;
+  createdAt: string;
 }

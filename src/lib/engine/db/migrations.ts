@@ -42,7 +42,19 @@ const MIGRATIONS: string[] = [
   `,
   // A record's identities are read by record (profile assembly, explanations, batch deletion): without
   // this index each profile lookup scanned every link in the sandbox.
-  `CREATE INDEX record_identities_rid ON record_identities(rid, iid);`
+  `CREATE INDEX record_identities_rid ON record_identities(rid, iid);`,
+  // Merge policies (how fragments become a profile) and calculated attributes (aggregates of a
+  // profile's events); every sandbox has one default policy, the timestamp-ordered private graph.
+  `
+  CREATE TABLE merge_policies (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, def TEXT NOT NULL,
+    is_default INTEGER NOT NULL, created_at TEXT NOT NULL);
+  INSERT INTO merge_policies VALUES ('mp_default', 'Default timestamp-ordered',
+    '{"attributeMerge":"timestamp","datasetOrder":[],"stitching":"privateGraph"}', 1,
+    strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+  CREATE TABLE calculated_attributes (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, def TEXT NOT NULL, created_at TEXT NOT NULL);
+  `
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

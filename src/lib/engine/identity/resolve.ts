@@ -42,3 +42,36 @@ export function resolveComp(
   });
   return holders[0]?.comp ?? row.comp;
 }
+
+/**
+ * With stitching off a profile is one fragment: the identity's own fragment when records are keyed by
+ * it, else the most recent fragment holding it. Returns the fragment key (an iid), or null.
+ */
+export function resolveFragment(
+  db: Database,
+  namespaces: Map<string, Namespace>,
+  namespace: string,
+  id: string
+): number | null {
+  let iid: number | null;
+  if (typeof namespace === 'string' && namespace.toLowerCase() === 'profileid') {
+    iid = typeof id === 'string' ? parseProfileId(id) : null;
+  } else {
+    const comp = resolveComp(db, namespaces, namespace, id); // validates and finds the identity
+    if (comp === null) return null;
+    const ns = [...namespaces.values()].find((n) => n.code.toLowerCase() === namespace.toLowerCase())!;
+    iid =
+      one<{ iid: number }>(db, {
+        sql: 'SELECT iid FROM identities WHERE ns = ? AND value = ?',
+        params: [ns.code, normalizeIdentity(ns, id)]
+      })?.iid ?? null;
+  }
+  if (iid === null) return null;
+  return (
+    one<{ fkey: number }>(db, {
+      sql: `SELECT r.fkey FROM record_identities ri JOIN records r ON r.rid = ri.rid
+             WHERE ri.iid = ? AND r.fkey IS NOT NULL ORDER BY r.fkey = ? DESC, r.ts DESC, r.rid DESC LIMIT 1`,
+      params: [iid, iid]
+    })?.fkey ?? null
+  );
+}

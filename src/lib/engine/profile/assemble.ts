@@ -1,10 +1,21 @@
-// A unified profile from its graph: identities, merged attributes (last write wins by record time),
-// where each value came from, and the event timeline.
+// A unified profile from its graph (or, with stitching off, from one fragment): identities, merged
+// attributes under the merge policy, where each value came from, the event timeline and calculated
+// attributes.
 import type { Database } from '../db/sqlite';
 import { all } from '../db/sql';
 import { formatProfileId } from '../identity/profileId';
 import { inChunks } from '../identity/store';
-import type { AttributeSource, Namespace, Profile, ProfileEvent, ProfileIdentity, SchemaDef } from '../types';
+import type {
+  AttributeSource,
+  CalculatedAttribute,
+  MergePolicy,
+  Namespace,
+  Profile,
+  ProfileEvent,
+  ProfileIdentity,
+  SchemaDef
+} from '../types';
+import { calculate, type EventFacts } from './calculated';
 
 interface MemberRow {
   iid: number;
@@ -25,26 +36,58 @@ interface RecordRow {
 
 export const MAX_EVENTS = 1000;
 
+/** What a profile is made of: a whole identity graph, or (stitching off) the records of one fragment. */
+export type ProfileTarget = { comp: number } | { fragment: number };
+
+export interface AssembleOptions {
+  policy: MergePolicy;
+  calculated: CalculatedAttribute[];
+  now?: number;
+}
+
+const RECORD_SELECT = `SELECT r.rid, r.fkey, r.ts, r.data, d.name AS dataset, s.class, s.def, b.id AS batch_id
+  FROM records r JOIN datasets d ON d.id = r.dataset_id JOIN schemas s ON s.id = d.schema_id
+  LEFT JOIN batches b ON b.seq = r.batch_seq`;
+
 export function assembleProfile(
   db: Database,
-  comp: number,
+  target: ProfileTarget,
   namespaces: Map<string, Namespace>,
-  mergePolicy = 'Default timestamp-ordered'
+  opts: AssembleOptions
 ): Profile {
-  const members = all<MemberRow>(db, {
-    sql: 'SELECT iid, ns, value, was_root FROM identities WHERE comp = ? ORDER BY iid',
-    params: [comp]
-  });
-  const memberIds = members.map((m) => m.iid);
+  const { policy } = opts;
+  const id = 'comp' in target ? target.comp : target.fragment;
+  const members =
+    'comp' in target
+      ? all<MemberRow>(db, {
+          sql: 'SELECT iid, ns, value, was_root FROM identities WHERE comp = ? ORDER BY iid',
+          params: [target.comp]
+        })
+      : all<MemberRow>(db, {
+          sql: `SELECT DISTINCT i.iid, i.ns, i.value, 0 AS was_root FROM records r
+                  JOIN record_identities ri ON ri.rid = r.rid JOIN identities i ON i.iid = ri.iid
+                 WHERE r.fkey = ? AND i.ns IN (${[...namespaces.values()]
+                   .filter((n) => n.linksRecords)
+                   .map(() => '?')
+                   .join(',')}) ORDER BY i.iid`,
+          params: [
+            target.fragment,
+            ...[...namespaces.values()].filter((n) => n.linksRecords).map((n) => n.code)
+          ]
+        });
+  const memberIds = 'comp' in target ? members.map((m) => m.iid) : [target.fragment];
+  // Applied in order, later records overwrite earlier ones: by time, or by dataset precedence first
+  const rank = new Map(
+    policy.datasetOrder.map((name, i) => [name.toLowerCase(), policy.datasetOrder.length - i])
+  );
+  const precedence = (r: RecordRow) =>
+    policy.attributeMerge === 'datasetPrecedence' ? (rank.get(r.dataset.toLowerCase()) ?? 0) : 0;
   const records = inChunks(memberIds, (c, m) =>
     all<RecordRow>(db, {
-      sql: `SELECT r.rid, r.fkey, r.ts, r.data, d.name AS dataset, s.class, s.def, b.id AS batch_id
-              FROM records r JOIN datasets d ON d.id = r.dataset_id JOIN schemas s ON s.id = d.schema_id
-              LEFT JOIN batches b ON b.seq = r.batch_seq
-             WHERE r.fkey IN (${m}) AND d.profile_enabled = 1`,
+      sql: `${RECORD_SELECT} WHERE r.fkey IN (${m}) AND d.profile_enabled = 1`,
       params: c
     })
-  ).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.rid - b.rid));
+  ).sort((a, b) => precedence(a) - precedence(b) || (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.rid - b.rid));
 
   const identities: ProfileIdentity[] = members.map((m) => ({
     namespace: m.ns,
@@ -72,6 +115,7 @@ export function assembleProfile(
   const sources: Record<string, AttributeSource> = {};
   const labels: Record<string, string[]> = {};
   const events: ProfileEvent[] = [];
+  const facts: EventFacts[] = [];
   const fieldLabels = new Map<string, Map<string, string[]>>();
   const labelsOf = (def: string) => {
     let m = fieldLabels.get(def);
@@ -85,12 +129,10 @@ export function assembleProfile(
     const data = JSON.parse(r.data) as Record<string, unknown>;
     const fl = labelsOf(r.def);
     if (r.class === 'event') {
-      events.push({
-        ...data,
-        timestamp: typeof data.timestamp === 'string' ? data.timestamp : r.ts,
-        eventType: typeof data.eventType === 'string' ? data.eventType : 'event',
-        dataset: r.dataset
-      });
+      const timestamp = typeof data.timestamp === 'string' ? data.timestamp : r.ts;
+      const eventType = typeof data.eventType === 'string' ? data.eventType : 'event';
+      events.push({ ...data, timestamp, eventType, dataset: r.dataset });
+      facts.push({ timestamp, eventType, data });
       continue;
     }
     for (const [path, value] of Object.entries(data)) {
@@ -106,16 +148,21 @@ export function assembleProfile(
   const keyedByPartner =
     records.length > 0 && records.every((r) => !namespaces.get(nsOf.get(r.fkey) ?? '')?.linksRecords);
 
+  const now = opts.now ?? Date.now();
+  const calculated: Record<string, number | string | null> = {};
+  for (const attr of opts.calculated) calculated[attr.name] = calculate(attr, facts, now);
+
   return {
-    profileId: formatProfileId(comp),
+    profileId: formatProfileId(id),
     identities,
     attributes,
     events: events.slice(0, MAX_EVENTS),
     audiences: [],
-    aliases: members.filter((m) => m.was_root === 1 && m.iid !== comp).map((m) => formatProfileId(m.iid)),
+    aliases: members.filter((m) => m.was_root === 1 && m.iid !== id).map((m) => formatProfileId(m.iid)),
     sources,
     labels,
     kind: keyedByPartner ? 'prospect' : 'customer',
-    mergePolicy
+    mergePolicy: policy.name,
+    calculated
   };
 }

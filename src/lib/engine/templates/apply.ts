@@ -15,6 +15,7 @@ export async function applyTemplate(sandbox: Sandbox, template: TemplateName): P
   const catalog = TEMPLATE_CATALOGS[template];
   for (const schema of catalog.schemas) await sandbox.createSchema(schema);
   for (const ds of catalog.datasets) await sandbox.createDataset(ds);
+  for (const calc of catalog.calculated ?? []) await sandbox.createCalculatedAttribute(calc);
   const sample = await SAMPLES[template]();
   for (const ds of catalog.datasets) {
     const rows = sample[ds.name] ?? [];

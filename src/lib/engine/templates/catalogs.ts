@@ -1,6 +1,6 @@
 // The catalog of each demo template: schemas (with identities and labels) and datasets. Sample data
 // for them is made by ../generate/samples.ts.
-import type { FieldDef, SchemaDef } from '../types';
+import type { CalculatedAttributeDef, FieldDef, SchemaDef } from '../types';
 
 const pii = (path: string, type: FieldDef['type'] = 'string', extra: Partial<FieldDef> = {}): FieldDef => ({
   path,
@@ -138,7 +138,55 @@ export const APP_EVENTS: SchemaDef = {
 export interface TemplateCatalog {
   schemas: SchemaDef[];
   datasets: { name: string; schema: string }[];
+  calculated?: CalculatedAttributeDef[];
 }
+
+/** The retail story's audiences (frequent cart abandoners, loyal customers) are built on these. */
+const RETAIL_CALCULATED: CalculatedAttributeDef[] = [
+  {
+    name: 'cartAbandons30d',
+    title: 'Checkouts abandoned, last 30 days',
+    function: 'count',
+    eventType: 'commerce.checkoutAbandoned',
+    lookbackDays: 30
+  },
+  {
+    name: 'purchases365d',
+    title: 'Purchases, last 365 days',
+    function: 'count',
+    eventType: 'commerce.purchase',
+    lookbackDays: 365
+  },
+  {
+    name: 'revenue365d',
+    title: 'Revenue, last 365 days',
+    function: 'sum',
+    eventType: 'commerce.purchase',
+    field: 'commerce.order.total',
+    lookbackDays: 365
+  },
+  {
+    name: 'lifetimeRevenue',
+    title: 'Lifetime revenue',
+    function: 'sum',
+    eventType: 'commerce.purchase',
+    field: 'commerce.order.total'
+  },
+  {
+    name: 'daysSinceLastPurchase',
+    title: 'Days since last purchase',
+    function: 'daysSince',
+    eventType: 'commerce.purchase'
+  },
+  {
+    name: 'lastProductViewed',
+    title: 'Last product viewed, last 30 days',
+    function: 'last',
+    eventType: 'commerce.productView',
+    field: 'commerce.product.name',
+    lookbackDays: 30
+  }
+];
 
 export const TEMPLATE_CATALOGS: Record<'securfinancial' | 'retail', TemplateCatalog> = {
   securfinancial: {
@@ -154,6 +202,7 @@ export const TEMPLATE_CATALOGS: Record<'securfinancial' | 'retail', TemplateCata
       { name: 'Customer Profiles', schema: 'Customer Profile' },
       { name: 'Web Events', schema: 'Web Events' },
       { name: 'App Events', schema: 'App Events' }
-    ]
+    ],
+    calculated: RETAIL_CALCULATED
   }
 };

@@ -1,0 +1,259 @@
+// Merge policies and calculated attributes, as a user of the profile store sees them through openSandbox().
+import { describe, expect, it } from 'vitest';
+import { openSandbox, type Sandbox } from '../../src/lib/engine/index';
+import { FAMILY_LAPTOP_ECID } from '../../src/lib/engine/generate/samples';
+
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+
+async function people(): Promise<Sandbox> {
+  const sb = await openSandbox({ template: 'empty' });
+  for (const name of ['CRM', 'Loyalty']) {
+    await sb.createSchema({
+      name,
+      class: 'profile',
+      fields: [
+        { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
+        { path: 'crm', type: 'string', identity: { namespace: 'CRMID' } },
+        { path: 'city', type: 'string' },
+        { path: 'lastUpdated', type: 'datetime' }
+      ]
+    });
+    await sb.createDataset({ name, schema: name });
+  }
+  await sb.createSchema({
+    name: 'Web',
+    class: 'event',
+    fields: [
+      { path: 'timestamp', type: 'datetime', required: true },
+      { path: 'eventType', type: 'string', required: true },
+      { path: 'ecid', type: 'string', identity: { namespace: 'ECID', primary: true } },
+      { path: 'crm', type: 'string', identity: { namespace: 'CRMID' } },
+      { path: 'total', type: 'number' },
+      { path: 'sku', type: 'string' }
+    ]
+  });
+  await sb.createDataset({ name: 'Web', schema: 'Web' });
+  return sb;
+}
+
+describe('merge policies', () => {
+  it('every sandbox has one default, timestamp-ordered policy with stitching on', async () => {
+    const sb = await openSandbox({ template: 'empty' });
+    expect(await sb.mergePolicies()).toMatchObject([
+      {
+        name: 'Default timestamp-ordered',
+        attributeMerge: 'timestamp',
+        stitching: 'privateGraph',
+        isDefault: true
+      }
+    ]);
+    sb.close();
+  });
+
+  it('dataset precedence lets a trusted dataset win over a more recent one', async () => {
+    const sb = await people();
+    await sb.ingest('CRM', `email,city,lastUpdated\na@x.com,Boston,${ago(10)}\n`);
+    await sb.ingest('Loyalty', `email,city,lastUpdated\na@x.com,Denver,${ago(1)}\n`);
+    await sb.createMergePolicy({
+      name: 'CRM first',
+      attributeMerge: 'datasetPrecedence',
+      datasetOrder: ['CRM', 'Loyalty']
+    });
+    expect((await sb.profile('Email', 'a@x.com'))!.attributes.city).toBe('Denver');
+    const crmFirst = (await sb.profile('Email', 'a@x.com', { mergePolicy: 'CRM first' }))!;
+    expect(crmFirst.attributes.city).toBe('Boston');
+    expect(crmFirst.sources.city.dataset).toBe('CRM');
+    expect(crmFirst.mergePolicy).toBe('CRM first');
+    sb.close();
+  });
+
+  it('a new default policy applies to lookups that name none', async () => {
+    const sb = await people();
+    await sb.ingest('CRM', `email,city,lastUpdated\na@x.com,Boston,${ago(10)}\n`);
+    await sb.ingest('Loyalty', `email,city,lastUpdated\na@x.com,Denver,${ago(1)}\n`);
+    await sb.createMergePolicy({
+      name: 'CRM first',
+      attributeMerge: 'datasetPrecedence',
+      datasetOrder: ['CRM'],
+      default: true
+    });
+    expect((await sb.profile('Email', 'a@x.com'))!.attributes.city).toBe('Boston');
+    expect((await sb.mergePolicies()).filter((p) => p.isDefault).map((p) => p.name)).toEqual(['CRM first']);
+    sb.close();
+  });
+
+  it('with stitching off a profile is one fragment: anonymous events stay on the cookie', async () => {
+    const sb = await people();
+    await sb.ingest('CRM', `email,crm,lastUpdated\na@x.com,C1,${ago(5)}\n`);
+    await sb.ingest(
+      'Web',
+      `timestamp,eventType,ecid,crm\n${ago(3)},web.pageView,E1,\n${ago(2)},user.login,E1,C1\n`
+    );
+    await sb.createMergePolicy({ name: 'No stitching', stitching: 'none' });
+    const stitched = (await sb.profile('ECID', 'E1'))!;
+    expect(stitched.attributes.email).toBe('a@x.com');
+    expect(stitched.events).toHaveLength(2);
+    const alone = (await sb.profile('ECID', 'E1', { mergePolicy: 'No stitching' }))!;
+    expect(alone.attributes.email).toBeUndefined();
+    expect(alone.events).toHaveLength(2);
+    const crm = (await sb.profile('Email', 'a@x.com', { mergePolicy: 'No stitching' }))!;
+    expect(crm.events).toHaveLength(0);
+    expect(crm.identities.map((i) => i.id).sort()).toEqual(['C1', 'a@x.com']);
+    sb.close();
+  });
+
+  it('rejects unknown policies, datasets and options', async () => {
+    const sb = await people();
+    await sb.ingest('CRM', 'email\na@x.com\n');
+    await expect(sb.profile('Email', 'a@x.com', { mergePolicy: 'Nope' })).rejects.toMatchObject({
+      code: 'not_found'
+    });
+    await expect(
+      sb.createMergePolicy({ name: 'Bad', attributeMerge: 'datasetPrecedence', datasetOrder: ['Nope'] })
+    ).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      sb.createMergePolicy({ name: 'Bad', attributeMerge: 'datasetPrecedence' })
+    ).rejects.toMatchObject({
+      code: 'invalid_argument'
+    });
+    await expect(sb.createMergePolicy({ name: 'Default timestamp-ordered' })).rejects.toMatchObject({
+      code: 'already_exists'
+    });
+    sb.close();
+  });
+});
+
+describe('calculated attributes', () => {
+  async function shopper(): Promise<Sandbox> {
+    const sb = await people();
+    const rows = [
+      [ago(400), 'commerce.purchase', 'E1', 'C1', 100, ''],
+      [ago(40), 'commerce.purchase', 'E1', 'C1', 20.1, ''],
+      [ago(5), 'commerce.purchase', 'E1', '', 30.2, ''],
+      [ago(20), 'commerce.checkoutAbandoned', 'E1', '', '', ''],
+      [ago(2), 'commerce.checkoutAbandoned', 'E1', 'C1', '', ''],
+      [ago(45), 'commerce.checkoutAbandoned', 'E1', '', '', ''],
+      [ago(3), 'commerce.productView', 'E1', '', '', 'SKU-OLD'],
+      [ago(1), 'commerce.productView', 'E1', '', '', 'SKU-NEW']
+    ];
+    await sb.ingest(
+      'Web',
+      ['timestamp,eventType,ecid,crm,total,sku', ...rows.map((r) => r.join(','))].join('\n')
+    );
+    return sb;
+  }
+
+  it('count, sum, min, max, avg, first, last and days since, over an event filter and lookback', async () => {
+    const sb = await shopper();
+    const defs = [
+      { name: 'abandons30d', function: 'count', eventType: 'commerce.checkoutAbandoned', lookbackDays: 30 },
+      { name: 'purchases365d', function: 'count', eventType: 'commerce.purchase', lookbackDays: 365 },
+      {
+        name: 'revenue365d',
+        function: 'sum',
+        eventType: 'commerce.purchase',
+        field: 'total',
+        lookbackDays: 365
+      },
+      { name: 'lifetimeRevenue', function: 'sum', eventType: 'commerce.purchase', field: 'total' },
+      { name: 'smallestOrder', function: 'min', eventType: 'commerce.purchase', field: 'total' },
+      { name: 'biggestOrder', function: 'max', eventType: 'commerce.purchase', field: 'total' },
+      { name: 'averageOrder', function: 'avg', eventType: 'commerce.purchase', field: 'total' },
+      { name: 'firstSku', function: 'first', eventType: 'commerce.productView', field: 'sku' },
+      { name: 'lastSku', function: 'last', eventType: 'commerce.productView', field: 'sku' },
+      { name: 'daysSincePurchase', function: 'daysSince', eventType: 'commerce.purchase' },
+      { name: 'viewsEver', function: 'count', eventType: 'commerce.search' }
+    ] as const;
+    for (const d of defs) await sb.createCalculatedAttribute({ ...d });
+    const p = (await sb.profile('CRMID', 'C1'))!;
+    expect(p.calculated).toEqual({
+      abandons30d: 2,
+      purchases365d: 2,
+      revenue365d: 50.3,
+      lifetimeRevenue: 150.3,
+      smallestOrder: 20.1,
+      biggestOrder: 100,
+      averageOrder: 50.1,
+      firstSku: 'SKU-OLD',
+      lastSku: 'SKU-NEW',
+      daysSincePurchase: 5,
+      viewsEver: 0
+    });
+    expect((await sb.calculatedAttributes()).map((c) => c.name)).toEqual(defs.map((d) => d.name));
+    sb.close();
+  });
+
+  it('a profile with no qualifying event has null aggregates, and the definitions survive export', async () => {
+    const sb = await shopper();
+    await sb.createCalculatedAttribute({
+      name: 'lastOrder',
+      function: 'last',
+      eventType: 'commerce.purchase',
+      field: 'total'
+    });
+    await sb.ingest('CRM', 'email,crm\nb@x.com,C2\n');
+    expect((await sb.profile('CRMID', 'C2'))!.calculated).toEqual({ lastOrder: null });
+    const copy = await openSandbox({ bytes: await sb.export() });
+    expect((await copy.profile('CRMID', 'C1'))!.calculated).toEqual({ lastOrder: 30.2 });
+    sb.close();
+    copy.close();
+  });
+
+  it('rejects bad names, functions, fields and lookbacks with a clear error', async () => {
+    const sb = await shopper();
+    const bad = [
+      { name: 'has space', function: 'count' },
+      { name: 'x', function: 'median' },
+      { name: 'x', function: 'sum' },
+      { name: 'x', function: 'sum', field: 'sku' },
+      { name: 'x', function: 'count', field: 'nope' },
+      { name: 'x', function: 'count', lookbackDays: 0 },
+      { name: 'x', function: 'count', lookbackDays: 1.5 }
+    ];
+    for (const def of bad) {
+      await expect(
+        sb.createCalculatedAttribute(def as Parameters<Sandbox['createCalculatedAttribute']>[0]),
+        JSON.stringify(def)
+      ).rejects.toMatchObject({ code: 'invalid_argument' });
+    }
+    expect(await sb.calculatedAttributes()).toEqual([]);
+    sb.close();
+  });
+});
+
+describe('the retail template', () => {
+  it('carries anonymous web activity into the known profile and keeps the family laptop apart', async () => {
+    const sb = await openSandbox({ template: 'retail' });
+    const laptop = (await sb.profile('ECID', FAMILY_LAPTOP_ECID))!;
+    const graph = (await sb.identityGraph('ECID', FAMILY_LAPTOP_ECID))!;
+    const crmIds = graph.nodes.filter((n) => n.namespace === 'CRMID' && n.inGraph);
+    expect(crmIds).toHaveLength(1);
+    expect(graph.edges.some((e) => e.kind === 'refused')).toBe(true);
+    expect(laptop.events.some((e) => e.eventType === 'web.pageView')).toBe(true);
+    sb.close();
+  });
+
+  it('ships calculated attributes for cart abandoners and loyal customers', async () => {
+    const sb = await openSandbox({ template: 'retail' });
+    expect((await sb.calculatedAttributes()).map((c) => c.name)).toEqual(
+      expect.arrayContaining(['cartAbandons30d', 'purchases365d', 'lifetimeRevenue', 'daysSinceLastPurchase'])
+    );
+    const { rows } = await sb.query(
+      "SELECT i.value FROM identities i WHERE i.ns = 'CRMID' ORDER BY i.value LIMIT 250"
+    );
+    let abandoners = 0;
+    let loyal = 0;
+    for (const [crm] of rows) {
+      const c = (await sb.profile('CRMID', String(crm)))!.calculated;
+      if ((c.cartAbandons30d as number) >= 3) abandoners++;
+      if ((c.purchases365d as number) >= 3 && (c.lifetimeRevenue as number) > 500) loyal++;
+    }
+    // the sample's design: about 10% frequent abandoners and 15% loyal buyers of 250 customers
+    expect(abandoners).toBeGreaterThanOrEqual(15);
+    expect(abandoners).toBeLessThanOrEqual(35);
+    expect(loyal).toBeGreaterThanOrEqual(25);
+    expect(loyal).toBeLessThanOrEqual(50);
+    sb.close();
+  });
+});
