@@ -35,6 +35,8 @@ const screens: [string, string][] = [
   ['/identities/', 'Identities'],
   ['/profiles/', 'Profiles'],
   ['/profiles/?ns=Email&id=bobby.brown%40example.com', 'Profile'],
+  ['/profiles/calculated/', 'Calculated attributes'],
+  ['/profiles/merge-policies/', 'Merge policies'],
   ['/audiences/', 'Audiences']
 ];
 

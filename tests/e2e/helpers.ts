@@ -35,6 +35,11 @@ export async function uploadToDataset(page: Page, dataset: string, file: string)
   await page.getByLabel('Choose file').setInputFiles(file);
   const report = page.getByTestId('batch-report');
   await expect(report).toBeVisible({ timeout: 30_000 });
+  // A full page load before the save lands would reopen the sandbox as it was (a person would be
+  // asked to stay by the before-unload warning; page.goto does not ask)
+  await expect(page.getByRole('status').filter({ hasText: 'Saved in this browser' })).toBeVisible({
+    timeout: 30_000
+  });
   return report;
 }
 

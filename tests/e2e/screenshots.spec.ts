@@ -1,7 +1,8 @@
 // Screenshots of every screen at 1280x720 for a human to look at: `SHOTS=/tmp/shots npx playwright test screenshots`.
 // Skipped in normal runs; nothing here asserts on pixels.
 import { expect, test, type Page } from '@playwright/test';
-import { fixture, lookUpProfile, openApp, uploadToDataset } from './helpers';
+import { FAMILY_LAPTOP_ECID } from '../../src/lib/engine/generate/samples';
+import { createSandbox, fixture, lookUpProfile, openApp, uploadToDataset } from './helpers';
 
 const dir = process.env.SHOTS;
 test.skip(!dir, 'set SHOTS to a folder to take screenshots');
@@ -50,6 +51,16 @@ test('every screen', async ({ page }) => {
   await shot(page, '11-profile-bobby');
   await lookUpProfile(page, 'PartnerID', 'PTR-PX2000');
   await shot(page, '12-profile-prospect');
+
+  await page.goto('/profiles/merge-policies/');
+  await shot(page, '12-merge-policies');
+  await page.goto('/profiles/calculated/');
+  await shot(page, '12-calculated-empty');
+  await createSandbox(page, 'Screenshots retail', 'retail');
+  await page.goto('/profiles/calculated/');
+  await shot(page, '12-calculated-retail');
+  await lookUpProfile(page, 'ECID', FAMILY_LAPTOP_ECID);
+  await shot(page, '12-profile-family-laptop');
 
   for (const [i, path] of ['/audiences/', '/policies/', '/destinations/'].entries()) {
     await page.goto(path);

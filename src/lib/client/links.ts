@@ -11,6 +11,8 @@ type Page =
   | '/datasets/view/'
   | '/identities/'
   | '/profiles/'
+  | '/profiles/calculated/'
+  | '/profiles/merge-policies/'
   | '/audiences/'
   | '/policies/'
   | '/destinations/';
@@ -23,5 +25,5 @@ export function href(page: Page, query: Record<string, string | undefined> = {})
   return search ? resolve(`${page}?${search}`) : resolve(page);
 }
 
-export const profileHref = (namespace: string, id: string): ResolvedPathname =>
-  href('/profiles/', { ns: namespace, id });
+export const profileHref = (namespace: string, id: string, mergePolicy?: string): ResolvedPathname =>
+  href('/profiles/', { ns: namespace, id, mp: mergePolicy });
