@@ -74,3 +74,23 @@ test('a profile can be read under another merge policy', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Robin Field' })).toBeHidden();
   await expect(page.getByTestId('event-timeline').getByText('web.pageView')).toHaveCount(2);
 });
+
+test('the isolate identity strategy keeps anonymous browsing off the known profile', async ({ page }) => {
+  await createSandbox(page, 'E2E retail isolate', 'retail');
+  await uploadToDataset(page, 'Customer Profiles', fixture('retail-customer.csv'));
+  await uploadToDataset(page, 'Web Events', fixture('retail-web-anonymous.csv'));
+
+  await navLink(page, 'Identities').click();
+  await page.getByLabel('Isolate anonymous activity').check();
+  await page.getByRole('button', { name: 'Save identity settings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Identity settings saved.' })).toBeVisible();
+
+  await lookUpProfile(page, 'CRMID', 'CRM-E2E001');
+  await expect(page.getByRole('heading', { name: 'Robin Field' })).toBeVisible();
+  await expect(page.getByTestId('event-timeline')).not.toContainText('commerce.productView');
+  await expect(page.getByTestId('event-timeline').getByText('web.pageView')).toHaveCount(1);
+
+  await lookUpProfile(page, 'ECID', ECID);
+  await expect(page.getByTestId('profile-kind')).toHaveText('Anonymous');
+  await expect(page.getByTestId('event-timeline')).toContainText('commerce.productView');
+});

@@ -257,3 +257,91 @@ describe('the retail template', () => {
     sb.close();
   });
 });
+
+describe('identity settings', () => {
+  async function loggedIn(): Promise<Sandbox> {
+    const sb = await people();
+    await sb.ingest('CRM', `email,crm,lastUpdated\na@x.com,C1,${ago(5)}\n`);
+    await sb.ingest(
+      'Web',
+      [
+        'timestamp,eventType,ecid,crm',
+        `${ago(4)},web.pageView,E1,`,
+        `${ago(3)},commerce.productView,E1,`,
+        `${ago(2)},user.login,E1,C1`,
+        `${ago(1)},web.pageView,E1,C1`
+      ].join('\n')
+    );
+    return sb;
+  }
+
+  it('continue (the default) carries anonymous activity into the known profile', async () => {
+    const sb = await loggedIn();
+    expect((await sb.identitySettings()).strategy).toBe('continue');
+    const known = (await sb.profile('CRMID', 'C1'))!;
+    expect(known.events.map((e) => e.eventType).sort()).toEqual([
+      'commerce.productView',
+      'user.login',
+      'web.pageView',
+      'web.pageView'
+    ]);
+    expect((await sb.profile('ECID', 'E1'))!.profileId).toBe(known.profileId);
+    sb.close();
+  });
+
+  it('isolate keeps anonymous activity on the cookie and the known profile from login on', async () => {
+    const sb = await loggedIn();
+    await sb.updateIdentitySettings({ strategy: 'isolate' });
+    const known = (await sb.profile('CRMID', 'C1'))!;
+    expect(known.kind).toBe('customer');
+    expect(known.events.map((e) => e.eventType).sort()).toEqual(['user.login', 'web.pageView']);
+    const anonymous = (await sb.profile('ECID', 'E1'))!;
+    expect(anonymous.kind).toBe('anonymous');
+    expect(anonymous.profileId).toMatch(/^anon-/);
+    expect(anonymous.identities).toEqual([{ namespace: 'ECID', id: 'E1', inGraph: true }]);
+    expect(anonymous.events.map((e) => e.eventType).sort()).toEqual(['commerce.productView', 'web.pageView']);
+    expect((await sb.profile('profileId', anonymous.profileId))!.events).toHaveLength(2);
+    // the identity graph is the same either way: only what a profile shows differs
+    await sb.updateIdentitySettings({ strategy: 'continue' });
+    expect((await sb.profile('ECID', 'E1'))!.profileId).toBe(known.profileId);
+    sb.close();
+  });
+
+  it('a visitor who never logs in is one profile under isolate too', async () => {
+    const sb = await people();
+    await sb.updateIdentitySettings({ strategy: 'isolate' });
+    await sb.ingest(
+      'Web',
+      `timestamp,eventType,ecid\n${ago(2)},web.pageView,E9\n${ago(1)},web.pageView,E9\n`
+    );
+    const p = (await sb.profile('ECID', 'E9'))!;
+    expect(p.profileId).toMatch(/^pf-/);
+    expect(p.events).toHaveLength(2);
+    sb.close();
+  });
+
+  it('edited blocked values stop later uploads from linking on them', async () => {
+    const sb = await people();
+    const settings = await sb.updateIdentitySettings({
+      blockedValues: [
+        ...(await sb.identitySettings()).blockedValues,
+        ' NoEmail@Example.com ',
+        'noemail@example.com'
+      ]
+    });
+    expect(settings.blockedValues.filter((v) => /noemail/i.test(v))).toEqual(['NoEmail@Example.com']);
+    await sb.ingest('CRM', 'email,crm\nnoemail@example.com,C1\nnoemail@example.com,C2\n');
+    const one = (await sb.profile('CRMID', 'C1'))!;
+    expect(one.profileId).not.toBe((await sb.profile('CRMID', 'C2'))!.profileId);
+    expect(await sb.profile('Email', 'noemail@example.com')).toBeNull();
+    await expect(sb.updateIdentitySettings({ strategy: 'merge' as 'continue' })).rejects.toMatchObject({
+      code: 'invalid_argument'
+    });
+    await expect(
+      sb.updateIdentitySettings({ blockedValues: [1] as unknown as string[] })
+    ).rejects.toMatchObject({
+      code: 'invalid_argument'
+    });
+    sb.close();
+  });
+});

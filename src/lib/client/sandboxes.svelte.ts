@@ -22,7 +22,8 @@ const MUTATING: ReadonlySet<Method> = new Set<Method>([
   'createAudience',
   'createPolicy',
   'createMergePolicy',
-  'createCalculatedAttribute'
+  'createCalculatedAttribute',
+  'updateIdentitySettings'
 ]);
 
 const ACTIVE_KEY = 'pocket-cdp.activeSandbox';

@@ -14,9 +14,10 @@ import { LABELS, MARKETING_ACTIONS } from './governance/labels';
 import { toCsv, toJson } from './generate/format';
 import { generateRecords } from './generate/records';
 import { explainGraph } from './identity/explain';
-import { DEFAULT_BLOCKED_VALUES, normalizeIdentity } from './identity/normalize';
+import { normalizeIdentity } from './identity/normalize';
 import { formatProfileId } from './identity/profileId';
-import { resolveComp, resolveFragment } from './identity/resolve';
+import { resolveAnonymous, resolveComp, resolveFragment } from './identity/resolve';
+import { readIdentitySettings, writeIdentitySettings } from './identity/settings';
 import { deleteBatch } from './ingest/deleteBatch';
 import { ingestFile } from './ingest/ingest';
 import { assembleProfile, type ProfileTarget } from './profile/assemble';
@@ -26,6 +27,7 @@ import type {
   ActivationResult,
   CalculatedAttribute,
   CalculatedAttributeDef,
+  IdentitySettings,
   MergePolicy,
   MergePolicyDef,
   Audience,
@@ -71,11 +73,6 @@ function notYet(what: string): CdpError {
   return new CdpError('not_implemented', `${what} is not built yet in this version of Pocket CDP.`);
 }
 
-function wrap(kind: 'comp' | 'fragment', iid: number | null): ProfileTarget | null {
-  if (iid === null) return null;
-  return kind === 'comp' ? { comp: iid } : { fragment: iid };
-}
-
 function csvCell(v: string | number | undefined): string {
   const s = v === undefined ? '' : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -104,11 +101,6 @@ export class SqlSandbox implements Sandbox {
 
   setMeta(key: string, value: string): void {
     run(this.db, { sql: 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', params: [key, value] });
-  }
-
-  blockedValues(): string[] {
-    const stored = this.meta('blockedValues');
-    return stored ? (JSON.parse(stored) as string[]) : DEFAULT_BLOCKED_VALUES;
   }
 
   // catalog
@@ -140,7 +132,7 @@ export class SqlSandbox implements Sandbox {
     return this.exclusive(async () => {
       const ds = findDataset(this.db, dataset);
       const schema = findSchema(this.db, ds.schema);
-      const blocked = new Set(this.blockedValues().map((v) => v.trim().toLowerCase()));
+      const blocked = new Set(readIdentitySettings(this.db).blockedValues.map((v) => v.trim().toLowerCase()));
       return ingestFile({ db: this.db, namespaces: this.nsMap(), blocked }, ds, schema, input, opts);
     });
   }
@@ -186,12 +178,30 @@ export class SqlSandbox implements Sandbox {
     // 'default' names whichever policy is the sandbox's default
     const policy = findMergePolicy(this.db, opts?.mergePolicy === 'default' ? undefined : opts?.mergePolicy);
     const namespaces = this.nsMap();
-    const target: ProfileTarget | null =
-      policy.stitching === 'none'
-        ? wrap('fragment', resolveFragment(this.db, namespaces, namespace, id))
-        : wrap('comp', resolveComp(this.db, namespaces, namespace, id));
-    if (target === null) return null;
-    return assembleProfile(this.db, target, namespaces, { policy, calculated: listCalculated(this.db) });
+    const assemble = (target: ProfileTarget, anonymous?: 'exclude' | 'only') =>
+      assembleProfile(this.db, target, namespaces, {
+        policy,
+        calculated: listCalculated(this.db),
+        anonymous
+      });
+    if (policy.stitching === 'none') {
+      const fragment = resolveFragment(this.db, namespaces, namespace, id);
+      return fragment === null ? null : assemble({ fragment });
+    }
+    if (readIdentitySettings(this.db).strategy === 'isolate') {
+      const anonymous = resolveAnonymous(this.db, namespaces, namespace, id);
+      if (anonymous !== null) return assemble({ fragment: anonymous }, 'only');
+      const comp = resolveComp(this.db, namespaces, namespace, id);
+      return comp === null ? null : assemble({ comp }, 'exclude');
+    }
+    const comp = resolveComp(this.db, namespaces, namespace, id);
+    return comp === null ? null : assemble({ comp });
+  }
+  async identitySettings(): Promise<IdentitySettings> {
+    return readIdentitySettings(this.db);
+  }
+  async updateIdentitySettings(patch: Partial<IdentitySettings>): Promise<IdentitySettings> {
+    return this.exclusive(() => writeIdentitySettings(this.db, patch));
   }
   async mergePolicies(): Promise<MergePolicy[]> {
     return listMergePolicies(this.db);

@@ -120,8 +120,11 @@ export interface Profile {
   sources: Record<string, AttributeSource>;
   /** Labels of each attribute's field (e.g. THIRD_PARTY), by field path. */
   labels: Record<string, string[]>;
-  /** 'prospect' when the profile holds only partner-keyed records. */
-  kind: 'customer' | 'prospect';
+  /**
+   * 'prospect' when the profile holds only partner-keyed records; 'anonymous' for the anonymous side of
+   * a cookie or device under the isolate identity strategy.
+   */
+  kind: 'customer' | 'prospect' | 'anonymous';
   mergePolicy: string;
   /** Calculated attributes by name, computed from all of the profile's events at read time. */
   calculated: Record<string, number | string | null>;
@@ -245,6 +248,8 @@ export interface Sandbox {
   export(): Promise<Uint8Array>;
 
   // Pocket CDP additions
+  identitySettings(): Promise<IdentitySettings>;
+  updateIdentitySettings(patch: Partial<IdentitySettings>): Promise<IdentitySettings>;
   mergePolicies(): Promise<MergePolicy[]>;
   createMergePolicy(def: MergePolicyDef): Promise<MergePolicy>;
   calculatedAttributes(): Promise<CalculatedAttribute[]>;
@@ -311,4 +316,17 @@ export interface CalculatedAttribute extends Required<Pick<CalculatedAttributeDe
   field: string | null;
   lookbackDays: number | null;
   createdAt: string;
+}
+
+/**
+ * How anonymous activity meets a login (mParticle's identity strategies). continue: a cookie's or
+ * device's anonymous history joins the known profile once a record links it to a known id.
+ * isolate: the known profile holds only records that carry a known id; each cookie's or device's
+ * anonymous records stay on an anonymous profile of their own (profile id anon-...).
+ */
+export type IdentityStrategy = 'continue' | 'isolate';
+export interface IdentitySettings {
+  strategy: IdentityStrategy;
+  /** Values that never link, matched trimmed and case-insensitively; they apply to later uploads. */
+  blockedValues: string[];
 }

@@ -11,6 +11,9 @@ export const DEFAULT_BLOCKED_VALUES = [
   'test@test.com'
 ];
 
+/** Cookies and devices identify a browser or a phone, not a person. */
+export const ANONYMOUS_TYPES: ReadonlySet<string> = new Set(['cookie', 'device']);
+
 // Empty, whitespace and every all-zero id (0000, 00000000-0000-0000-0000-000000000000) are always junk.
 const ALL_ZERO = /^[0\s._:-]*$/;
 

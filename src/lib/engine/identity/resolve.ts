@@ -3,8 +3,8 @@ import type { Database } from '../db/sqlite';
 import { all, one } from '../db/sql';
 import { CdpError } from '../errors';
 import type { Namespace } from '../types';
-import { normalizeIdentity } from './normalize';
-import { parseProfileId } from './profileId';
+import { ANONYMOUS_TYPES, normalizeIdentity } from './normalize';
+import { parseAnonymousId, parseProfileId } from './profileId';
 
 export function resolveComp(
   db: Database,
@@ -74,4 +74,46 @@ export function resolveFragment(
       params: [iid, iid]
     })?.fkey ?? null
   );
+}
+
+/**
+ * Under the isolate strategy: the cookie or device whose anonymous profile a lookup names (its anon- id,
+ * or the cookie/device itself when it has records of its own that carry no known id), else null.
+ */
+export function resolveAnonymous(
+  db: Database,
+  namespaces: Map<string, Namespace>,
+  namespace: string,
+  id: string
+): number | null {
+  if (typeof namespace !== 'string' || typeof id !== 'string') return null;
+  if (namespace.toLowerCase() === 'profileid') return parseAnonymousId(id);
+  const ns = [...namespaces.values()].find((n) => n.code.toLowerCase() === namespace.toLowerCase());
+  if (!ns || !ANONYMOUS_TYPES.has(ns.type)) return null;
+  const iid = one<{ iid: number }>(db, {
+    sql: 'SELECT iid FROM identities WHERE ns = ? AND value = ?',
+    params: [ns.code, normalizeIdentity(ns, id)]
+  })?.iid;
+  if (iid === undefined) return null;
+  const isKnown = (code: string | undefined) => {
+    const n = code === undefined ? undefined : namespaces.get(code);
+    return n !== undefined && n.linksRecords && !ANONYMOUS_TYPES.has(n.type);
+  };
+  // a visitor who never logged in has one profile, not an anonymous side of one
+  const graph = all<{ ns: string }>(db, {
+    sql: 'SELECT DISTINCT ns FROM identities WHERE comp = (SELECT comp FROM identities WHERE iid = ?)',
+    params: [iid]
+  });
+  if (!graph.some((g) => isKnown(g.ns))) return null;
+  // a record keyed by this cookie that carries no known id is anonymous activity
+  const anonymous = one<{ n: number }>(db, {
+    sql: `SELECT count(*) AS n FROM records r WHERE r.fkey = ? AND NOT EXISTS (
+            SELECT 1 FROM record_identities ri JOIN identities i ON i.iid = ri.iid
+             WHERE ri.rid = r.rid AND i.ns IN (${[...namespaces.values()]
+               .filter((n) => isKnown(n.code))
+               .map(() => '?')
+               .join(',')}))`,
+    params: [iid, ...[...namespaces.values()].filter((n) => isKnown(n.code)).map((n) => n.code)]
+  });
+  return (anonymous?.n ?? 0) > 0 ? iid : null;
 }

@@ -3,7 +3,8 @@
 // attributes.
 import type { Database } from '../db/sqlite';
 import { all } from '../db/sql';
-import { formatProfileId } from '../identity/profileId';
+import { formatAnonymousId, formatProfileId } from '../identity/profileId';
+import { ANONYMOUS_TYPES } from '../identity/normalize';
 import { inChunks } from '../identity/store';
 import type {
   AttributeSource,
@@ -26,6 +27,7 @@ interface MemberRow {
 interface RecordRow {
   rid: number;
   fkey: number;
+  ids: string;
   ts: string;
   data: string;
   dataset: string;
@@ -43,9 +45,14 @@ export interface AssembleOptions {
   policy: MergePolicy;
   calculated: CalculatedAttribute[];
   now?: number;
+  /**
+   * The isolate identity strategy: 'exclude' leaves out records that carry only cookie or device ids
+   * (when the profile has a known id at all); 'only' keeps just those, for a cookie's anonymous profile.
+   */
+  anonymous?: 'exclude' | 'only';
 }
 
-const RECORD_SELECT = `SELECT r.rid, r.fkey, r.ts, r.data, d.name AS dataset, s.class, s.def, b.id AS batch_id
+const RECORD_SELECT = `SELECT r.rid, r.fkey, r.ids, r.ts, r.data, d.name AS dataset, s.class, s.def, b.id AS batch_id
   FROM records r JOIN datasets d ON d.id = r.dataset_id JOIN schemas s ON s.id = d.schema_id
   LEFT JOIN batches b ON b.seq = r.batch_seq`;
 
@@ -87,9 +94,16 @@ export function assembleProfile(
       sql: `${RECORD_SELECT} WHERE r.fkey IN (${m}) AND d.profile_enabled = 1`,
       params: c
     })
-  ).sort((a, b) => precedence(a) - precedence(b) || (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.rid - b.rid));
+  )
+    .filter(anonymityFilter(db, members, namespaces, opts.anonymous))
+    .sort((a, b) => precedence(a) - precedence(b) || (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.rid - b.rid));
 
-  const identities: ProfileIdentity[] = members.map((m) => ({
+  // An anonymous profile shows the cookies and devices it is, not the ids its login records carried
+  const shown =
+    opts.anonymous === 'only'
+      ? members.filter((m) => ANONYMOUS_TYPES.has(namespaces.get(m.ns)?.type ?? ''))
+      : members;
+  const identities: ProfileIdentity[] = shown.map((m) => ({
     namespace: m.ns,
     id: m.value,
     inGraph: namespaces.get(m.ns)?.linksRecords ?? false
@@ -153,7 +167,7 @@ export function assembleProfile(
   for (const attr of opts.calculated) calculated[attr.name] = calculate(attr, facts, now);
 
   return {
-    profileId: formatProfileId(id),
+    profileId: opts.anonymous === 'only' ? formatAnonymousId(id) : formatProfileId(id),
     identities,
     attributes,
     events: events.slice(0, MAX_EVENTS),
@@ -161,8 +175,39 @@ export function assembleProfile(
     aliases: members.filter((m) => m.was_root === 1 && m.iid !== id).map((m) => formatProfileId(m.iid)),
     sources,
     labels,
-    kind: keyedByPartner ? 'prospect' : 'customer',
+    kind: opts.anonymous === 'only' ? 'anonymous' : keyedByPartner ? 'prospect' : 'customer',
     mergePolicy: policy.name,
     calculated
+  };
+}
+
+function anonymityFilter(
+  db: Database,
+  members: MemberRow[],
+  namespaces: Map<string, Namespace>,
+  mode: AssembleOptions['anonymous']
+): (r: RecordRow) => boolean {
+  if (mode === undefined) return () => true;
+  const isKnown = (ns: string | undefined) => {
+    const n = ns === undefined ? undefined : namespaces.get(ns);
+    return n !== undefined && n.linksRecords && !ANONYMOUS_TYPES.has(n.type);
+  };
+  const nsOf = new Map(members.map((m) => [m.iid, m.ns]));
+  if (mode === 'exclude' && !members.some((m) => isKnown(m.ns))) return () => true;
+  const ensure = (iids: number[]) => {
+    const missing = iids.filter((i) => !nsOf.has(i));
+    const found = inChunks(missing, (c, m) =>
+      all<{ iid: number; ns: string }>(db, {
+        sql: `SELECT iid, ns FROM identities WHERE iid IN (${m})`,
+        params: c
+      })
+    );
+    for (const row of found) nsOf.set(row.iid, row.ns);
+  };
+  return (r) => {
+    const ids = r.ids ? r.ids.split(',').map(Number) : [];
+    ensure(ids);
+    const anonymous = ids.length > 0 && !ids.some((i) => isKnown(nsOf.get(i)));
+    return mode === 'only' ? anonymous : !anonymous;
   };
 }

@@ -1,0 +1,48 @@
+// A sandbox's identity settings, kept in its meta table.
+import type { Database } from '../db/sqlite';
+import { one, run } from '../db/sql';
+import { invalid } from '../errors';
+import type { IdentitySettings } from '../types';
+import { DEFAULT_BLOCKED_VALUES } from './normalize';
+
+const MAX_BLOCKED = 1000;
+
+const read = (db: Database, key: string) =>
+  one<{ value: string }>(db, { sql: 'SELECT value FROM meta WHERE key = ?', params: [key] })?.value;
+const write = (db: Database, key: string, value: string) =>
+  run(db, { sql: 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', params: [key, value] });
+
+export function readIdentitySettings(db: Database): IdentitySettings {
+  const blocked = read(db, 'blockedValues');
+  return {
+    strategy: read(db, 'identityStrategy') === 'isolate' ? 'isolate' : 'continue',
+    blockedValues: blocked ? (JSON.parse(blocked) as string[]) : [...DEFAULT_BLOCKED_VALUES]
+  };
+}
+
+export function writeIdentitySettings(db: Database, patch: Partial<IdentitySettings>): IdentitySettings {
+  if (typeof patch !== 'object' || patch === null) throw invalid('Identity settings are an object.');
+  if (patch.strategy !== undefined) {
+    if (patch.strategy !== 'continue' && patch.strategy !== 'isolate') {
+      throw invalid('strategy is "continue" or "isolate".', { strategy: patch.strategy });
+    }
+    write(db, 'identityStrategy', patch.strategy);
+  }
+  if (patch.blockedValues !== undefined) {
+    const list = patch.blockedValues;
+    if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) {
+      throw invalid('blockedValues is a list of strings.');
+    }
+    const seen = new Set<string>();
+    const clean: string[] = [];
+    for (const v of list) {
+      const key = v.trim().toLowerCase();
+      if (!key || seen.has(key)) continue;
+      seen.add(key);
+      clean.push(v.trim());
+    }
+    if (clean.length > MAX_BLOCKED) throw invalid(`At most ${MAX_BLOCKED} blocked values.`);
+    write(db, 'blockedValues', JSON.stringify(clean));
+  }
+  return readIdentitySettings(db);
+}
