@@ -27,3 +27,16 @@ test('the identity search finds Bobby Brown and links to his profile', async ({ 
   await matches.getByRole('row').filter({ hasText: 'bobby.brown@example.com' }).getByRole('link').click();
   await expect(page.getByRole('heading', { name: 'Bobby Brown' })).toBeVisible();
 });
+
+test('the profile browser keeps customers and prospects apart', async ({ page }) => {
+  await openApp(page, '/profiles/');
+  await expect(page.getByRole('button', { name: 'Customers (300)' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('table', { name: 'Customers' }).getByRole('row')).toHaveCount(21);
+  await page.getByRole('button', { name: 'Prospects (40)' }).click();
+  const prospects = page.getByRole('table', { name: 'Prospects' });
+  await expect(prospects).toContainText('PartnerID');
+  await page.getByRole('button', { name: 'Older' }).click();
+  await expect(page.getByText('21–40 of 40')).toBeVisible();
+  await prospects.getByRole('row').nth(1).getByRole('link').click();
+  await expect(page.getByTestId('profile-kind')).toHaveText('Prospect');
+});

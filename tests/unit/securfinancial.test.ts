@@ -93,6 +93,37 @@ describe('the securfinancial template', () => {
   });
 });
 
+describe('the profile browser', () => {
+  it('keeps customers and prospects apart, newest first, a page at a time', async () => {
+    const sb = await openSandbox({ template: 'securfinancial' });
+    const customers = await sb.browseProfiles({ kind: 'customer', limit: 50 });
+    expect(customers.total).toBe(300);
+    expect(customers.profiles).toHaveLength(50);
+    expect(customers.profiles.every((p) => p.kind === 'customer' && p.email && p.name)).toBe(true);
+    const times = customers.profiles.map((p) => p.updatedAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    const prospects = await sb.browseProfiles({ kind: 'prospect' });
+    expect(prospects.total).toBe(40);
+    expect(
+      prospects.profiles.every((p) => p.kind === 'prospect' && p.identity?.namespace === 'PartnerID')
+    ).toBe(true);
+    // pages do not overlap and together hold every customer once
+    const seen = new Set<string>();
+    for (let offset = 0; offset < 300; offset += 120) {
+      for (const p of (await sb.browseProfiles({ kind: 'customer', offset, limit: 120 })).profiles)
+        seen.add(p.profileId);
+    }
+    expect(seen.size).toBe(300);
+    await expect(sb.browseProfiles({ kind: 'everyone' as 'customer' })).rejects.toMatchObject({
+      code: 'invalid_argument'
+    });
+    await expect(sb.browseProfiles({ kind: 'customer', limit: 0 })).rejects.toMatchObject({
+      code: 'invalid_argument'
+    });
+    sb.close();
+  });
+});
+
 describe('uploading CRM and partner files', () => {
   async function withFixtures(): Promise<Sandbox> {
     const sb = await openSandbox({ template: 'securfinancial' });

@@ -21,6 +21,7 @@ import { readIdentitySettings, writeIdentitySettings } from './identity/settings
 import { deleteBatch } from './ingest/deleteBatch';
 import { ingestFile } from './ingest/ingest';
 import { assembleProfile, type ProfileTarget } from './profile/assemble';
+import { browseProfiles } from './profile/browse';
 import { insertCalculated, listCalculated } from './profile/calculated';
 import { findMergePolicy, insertMergePolicy, listMergePolicies } from './profile/mergePolicies';
 import type {
@@ -28,6 +29,7 @@ import type {
   CalculatedAttribute,
   CalculatedAttributeDef,
   IdentitySettings,
+  ProfilePage,
   MergePolicy,
   MergePolicyDef,
   Audience,
@@ -196,6 +198,13 @@ export class SqlSandbox implements Sandbox {
     }
     const comp = resolveComp(this.db, namespaces, namespace, id);
     return comp === null ? null : assemble({ comp });
+  }
+  async browseProfiles(opts: {
+    kind: 'customer' | 'prospect';
+    offset?: number;
+    limit?: number;
+  }): Promise<ProfilePage> {
+    return browseProfiles(this.db, this.nsMap(), opts, { policy: findMergePolicy(this.db), calculated: [] });
   }
   async identitySettings(): Promise<IdentitySettings> {
     return readIdentitySettings(this.db);

@@ -248,6 +248,12 @@ export interface Sandbox {
   export(): Promise<Uint8Array>;
 
   // Pocket CDP additions
+  /** Customers or prospects, most recently updated first, a page at a time. */
+  browseProfiles(opts: {
+    kind: 'customer' | 'prospect';
+    offset?: number;
+    limit?: number;
+  }): Promise<ProfilePage>;
   identitySettings(): Promise<IdentitySettings>;
   updateIdentitySettings(patch: Partial<IdentitySettings>): Promise<IdentitySettings>;
   mergePolicies(): Promise<MergePolicy[]>;
@@ -329,4 +335,20 @@ export interface IdentitySettings {
   strategy: IdentityStrategy;
   /** Values that never link, matched trimmed and case-insensitively; they apply to later uploads. */
   blockedValues: string[];
+}
+
+/** One row of the profile browser. */
+export interface ProfileListItem {
+  profileId: string;
+  kind: 'customer' | 'prospect';
+  name: string | null;
+  email: string | null;
+  /** A prospect's partner id, else the profile's first identity. */
+  identity: { namespace: string; id: string } | null;
+  identities: number;
+  updatedAt: string;
+}
+export interface ProfilePage {
+  total: number;
+  profiles: ProfileListItem[];
 }
