@@ -37,6 +37,7 @@ const screens: [string, string][] = [
   ['/profiles/?ns=Email&id=bobby.brown%40example.com', 'Profile'],
   ['/profiles/calculated/', 'Calculated attributes'],
   ['/profiles/merge-policies/', 'Merge policies'],
+  ['/profiles/api/', 'Profile API'],
   ['/audiences/', 'Audiences']
 ];
 

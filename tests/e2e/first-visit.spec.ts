@@ -40,3 +40,25 @@ test('the profile browser keeps customers and prospects apart', async ({ page })
   await prospects.getByRole('row').nth(1).getByRole('link').click();
   await expect(page.getByTestId('profile-kind')).toHaveText('Prospect');
 });
+
+test('the profile API console answers a lookup and an identity search as JSON', async ({ page }) => {
+  await openApp(page, '/profiles/api/');
+  await page.getByLabel('Namespace').selectOption('CRMID');
+  await page.getByLabel('Id', { exact: true }).fill('CRM-100042');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const response = page.getByTestId('api-response');
+  await expect(response).toContainText('"partner.netWorth": 2450000');
+  await expect(response).toContainText('"calculated": {}');
+  await expect(page.getByText("profile('CRMID', 'CRM-100042')")).toBeVisible();
+
+  await page.getByLabel('Call').selectOption('searchIdentities');
+  await page.getByLabel('Text').fill('PTR-7781');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(response).toContainText('"namespace": "PartnerID"');
+
+  await page.getByLabel('Call').selectOption('profile');
+  await page.getByLabel('Namespace').selectOption('Email');
+  await page.getByLabel('Id', { exact: true }).fill('nobody@example.com');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(response).toHaveText('null');
+});

@@ -13,6 +13,7 @@ type Page =
   | '/profiles/'
   | '/profiles/calculated/'
   | '/profiles/merge-policies/'
+  | '/profiles/api/'
   | '/audiences/'
   | '/policies/'
   | '/destinations/';
