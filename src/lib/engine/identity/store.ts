@@ -96,7 +96,10 @@ export function loadClosure(
   }
 }
 
-/** Nodes whose graph changed get their new comp; returns the graphs (comps) the change produced. */
+/**
+ * Stored nodes whose graph changed get their new comp; fresh nodes (not stored yet) are left to the
+ * caller, who inserts them with their comp. Returns the graphs (comps) the change produced.
+ */
 export function restitch(
   db: Database,
   nodes: Map<number, StitchNode>,
@@ -109,11 +112,12 @@ export function restitch(
   const demote = db.prepare('UPDATE identities SET was_root = 1 WHERE iid = ?');
   try {
     for (const [iid, c] of comp) {
+      if (fresh.has(iid)) continue;
       const old = before.get(iid);
       if (old === c) continue;
       stmt.run([c, iid]);
       // a stored profile merged into an older one: its id lives on as an alias
-      if (old === iid && !fresh.has(iid)) demote.run([iid]);
+      if (old === iid) demote.run([iid]);
     }
   } finally {
     stmt.free();

@@ -387,31 +387,38 @@ function finishStitch(
   records: Map<number, StitchRecord>
 ): number {
   const { db, namespaces } = ctx;
-  const insert = db.prepare(
-    'INSERT INTO identities (iid, ns, value, comp, first_seen, last_seen) VALUES (?,?,?,?,?,?)'
-  );
   const update = db.prepare(
     'UPDATE identities SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE iid = ?'
   );
   const before = new Map<number, number>();
   const seeds: number[] = [];
-  const fresh = new Set<number>();
+  const fresh: IdentityTally[] = [];
+  const freshIds = new Set<number>();
   try {
     for (const t of cache.values()) {
       if (!t.last) continue; // only in records this dataset already had: nothing about it changed
       if (t.isNew) {
-        insert.run([t.iid, t.ns.code, t.value, t.iid, t.first, t.last]);
+        fresh.push(t);
+        freshIds.add(t.iid);
         before.set(t.iid, t.iid);
-        fresh.add(t.iid);
       } else {
         update.run([t.first, t.last, t.iid]);
         if (t.ns.linksRecords) seeds.push(t.iid);
       }
     }
   } finally {
-    insert.free();
     update.free();
   }
-  loadClosure(db, seeds, namespaces, nodes, records, before, new Set(fresh));
-  return restitch(db, nodes, records, before, fresh).touched;
+  loadClosure(db, seeds, namespaces, nodes, records, before, new Set(freshIds));
+  const { comp, touched } = restitch(db, nodes, records, before, freshIds);
+  // New identities are written once, already in their graph
+  const insert = db.prepare(
+    'INSERT INTO identities (iid, ns, value, comp, first_seen, last_seen) VALUES (?,?,?,?,?,?)'
+  );
+  try {
+    for (const t of fresh) insert.run([t.iid, t.ns.code, t.value, comp.get(t.iid) ?? t.iid, t.first, t.last]);
+  } finally {
+    insert.free();
+  }
+  return touched;
 }
