@@ -807,3 +807,62 @@ describe('identity stitching properties', () => {
     sb.close();
   });
 });
+
+describe('stitching a file larger than one chunk', () => {
+  // 1 MiB chunks are stitched one at a time: links and refusals that span chunks must come out as if
+  // the file were stitched whole, whatever the row order.
+  const pad = 'x'.repeat(400);
+  function rows(order: 'forward' | 'reverse'): string {
+    const filler = Array.from(
+      { length: 6000 },
+      (_, i) => `f${i}@x.com,CRMF${i},,,2024-01-01T00:00:00Z,${pad}`
+    );
+    const story = [
+      'ann@x.com,CRM-A,,,2024-03-01T00:00:00Z,', // chunk 1 (forward)
+      ',CRM-A,5550001,,2024-03-02T00:00:00Z,',
+      ',CRM-A,,LAPTOP,2024-03-03T00:00:00Z,', // Ann on the laptop first ...
+      ',CRM-B,,LAPTOP,2024-03-05T00:00:00Z,', // ... then Bob, later: the laptop stays with Bob
+      'bob@x.com,CRM-B,,,2024-03-04T00:00:00Z,'
+    ];
+    const all = [
+      ...story.slice(0, 2),
+      ...filler.slice(0, 3000),
+      ...story.slice(2, 4),
+      ...filler.slice(3000),
+      story[4]
+    ];
+    if (order === 'reverse') all.reverse();
+    return ['email,crm,phone,ecid,lastUpdated,name', ...all].join('\n') + '\n';
+  }
+  const view = async (sb: Sandbox) => {
+    const ann = (await sb.profile('CRMID', 'CRM-A'))!;
+    const bob = (await sb.profile('CRMID', 'CRM-B'))!;
+    const ids = (p: Profile) =>
+      p.identities
+        .filter((i) => i.inGraph)
+        .map((i) => `${i.namespace}:${i.id}`)
+        .sort();
+    return {
+      ann: ids(ann),
+      bob: ids(bob),
+      laptop: (await sb.profile('ECID', 'LAPTOP'))!.profileId === bob.profileId
+    };
+  };
+
+  it('links and refuses across chunks as a whole-file stitch would, in either row order', async () => {
+    const expected = {
+      ann: ['CRMID:CRM-A', 'Email:ann@x.com', 'Phone:5550001'],
+      bob: ['CRMID:CRM-B', 'ECID:LAPTOP', 'Email:bob@x.com'],
+      laptop: true
+    };
+    for (const order of ['forward', 'reverse'] as const) {
+      const sb = await sandbox();
+      const file = rows(order);
+      expect(file.length).toBeGreaterThan(2.2 * 1024 * 1024);
+      const report = await sb.ingest('People', file);
+      expect(report).toMatchObject({ status: 'success', rowsIngested: 6005 });
+      expect(await view(sb), order).toEqual(expected);
+      sb.close();
+    }
+  });
+});

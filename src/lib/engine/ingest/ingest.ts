@@ -2,11 +2,11 @@
 // stitch the graphs the batch touched, and keep a batch report. A failed or cancelled batch rolls back
 // whole, so bad input never leaves rows behind.
 import type { Database } from '../db/sqlite';
-import { one, run } from '../db/sql';
+import { all, one, run } from '../db/sql';
 import { invalid } from '../errors';
 import { newId, nowIso } from '../ids';
 import { isJunk, normalizeIdentity } from '../identity/normalize';
-import { loadClosure, restitch, stitchNode } from '../identity/store';
+import { inChunks, loadClosure, restitch, stitchNode } from '../identity/store';
 import type { StitchNode, StitchRecord } from '../identity/stitch';
 import type { BatchReport, Dataset, FieldDef, IngestOptions, Namespace, RowError, Schema } from '../types';
 import { csvReader } from './csv';
@@ -252,6 +252,17 @@ export async function ingestFile(
     if (ids.length) records.set(rid, { rid, ts, ids });
   };
 
+  // Each chunk's identities are written and its graphs restitched before the next chunk is read, so
+  // memory holds one chunk's state, not the file's. The closure reloads whatever earlier chunks (or
+  // batches) stored, so the graphs come out as if the file were stitched whole.
+  const touchedGraphs = new Set<number>();
+  const flush = () => {
+    for (const c of finishStitch(ctx, cache, nodes, records)) touchedGraphs.add(c);
+    cache.clear();
+    nodes.clear();
+    records.clear();
+  };
+
   let fileError: RowError | null = null;
   db.run('BEGIN');
   try {
@@ -264,6 +275,7 @@ export async function ingestFile(
         for (const rec of reader.push(chunk.text)) take(rec);
         fileError = reader.fileError();
         if (fileError) break;
+        flush();
         opts.onProgress?.({ rows: rowsRead, bytes: chunk.bytes, totalBytes });
         await tick();
         if (opts.signal?.aborted) {
@@ -328,7 +340,8 @@ export async function ingestFile(
     rowsIngested = 0;
   } else {
     try {
-      profilesTouched = finishStitch(ctx, cache, nodes, records);
+      flush();
+      profilesTouched = countGraphs(db, touchedGraphs);
       db.run('COMMIT');
     } catch (e) {
       db.run('ROLLBACK');
@@ -379,13 +392,13 @@ export async function ingestFile(
   return report;
 }
 
-/** Writes the batch's identities and restitches the graphs it touched; returns how many it produced. */
+/** Writes a chunk's identities and restitches the graphs it touched; returns the graphs it produced. */
 function finishStitch(
   ctx: IngestContext,
   cache: Map<string, IdentityTally>,
   nodes: Map<number, StitchNode>,
   records: Map<number, StitchRecord>
-): number {
+): Set<number> {
   const { db, namespaces } = ctx;
   const update = db.prepare(
     'UPDATE identities SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE iid = ?'
@@ -410,7 +423,7 @@ function finishStitch(
     update.free();
   }
   loadClosure(db, seeds, namespaces, nodes, records, before, new Set(freshIds));
-  const { comp, touched } = restitch(db, nodes, records, before, freshIds);
+  const { comp } = restitch(db, nodes, records, before, freshIds);
   // New identities are written once, already in their graph
   const insert = db.prepare(
     'INSERT INTO identities (iid, ns, value, comp, first_seen, last_seen) VALUES (?,?,?,?,?,?)'
@@ -420,5 +433,15 @@ function finishStitch(
   } finally {
     insert.free();
   }
-  return touched;
+  return new Set(comp.values());
+}
+
+/** Graphs named by comps found chunk by chunk, as they are now (a later chunk may have merged two). */
+function countGraphs(db: Database, comps: Set<number>): number {
+  const now = new Set<number>();
+  const rows = inChunks([...comps], (c, m) =>
+    all<{ comp: number }>(db, { sql: `SELECT comp FROM identities WHERE iid IN (${m})`, params: c })
+  );
+  for (const r of rows) now.add(r.comp);
+  return now.size;
 }
