@@ -1,9 +1,15 @@
 // The performance budgets of ../shared/DESIGN.md, measured as ratios against a bare baseline in the same
 // run (never as absolute times): `npm run bench`. BENCH_ROWS sets the file size (default 1,000,000).
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import Papa from 'papaparse';
+import { chromium } from '@playwright/test';
 import initSqlJs from 'sql.js';
 import { openSandbox } from '../src/lib/engine/index';
 import type { Sandbox } from '../src/lib/engine/types';
+import { CHROMIUM_ARGS, findChromium } from './chromium.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const LOOKUPS = 2000;
@@ -93,6 +99,53 @@ async function benchLookup(sb: Sandbox): Promise<void> {
   });
 }
 
+/** JavaScript the first visit loads (worker and sql.js wasm excluded), gzipped as a static host serves it. */
+async function benchInitialJs(): Promise<void> {
+  const executablePath = findChromium();
+  if (!existsSync('build/index.html') || !executablePath) {
+    results.push({
+      budget: 'initial JavaScript, gzipped',
+      measured: 'not measured: run "npm run build" first and have a Chromium',
+      limit: '< 250 kB',
+      ok: null
+    });
+    return;
+  }
+  const server = createServer((req, res) => {
+    const path = join('build', decodeURIComponent((req.url ?? '/').split('?')[0]));
+    const file = existsSync(path) && extname(path) ? path : join('build', 'index.html');
+    const type =
+      extname(file) === '.js' ? 'text/javascript' : extname(file) === '.css' ? 'text/css' : 'text/html';
+    res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(4179, '127.0.0.1', resolve));
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    const scripts = new Set<string>();
+    page.on('request', (r) => {
+      // the page's own scripts; the engine worker's chunks load in the worker, after first paint
+      if (r.resourceType() === 'script' && r.frame() === page.mainFrame())
+        scripts.add(new URL(r.url()).pathname);
+    });
+    await page.goto('http://127.0.0.1:4179/');
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    let gz = 0;
+    for (const path of scripts)
+      gz += gzipSync(readFileSync(join('build', decodeURIComponent(path)))).byteLength;
+    results.push({
+      budget: 'initial JavaScript, gzipped',
+      measured: `${(gz / 1024).toFixed(1)} kB in ${scripts.size} files`,
+      limit: '< 250 kB',
+      ok: gz < 250 * 1024
+    });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+await benchInitialJs();
 const sb = await benchIngest();
 await benchLookup(sb);
 results.push({
