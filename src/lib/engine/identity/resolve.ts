@@ -6,23 +6,22 @@ import type { Namespace } from '../types';
 import { ANONYMOUS_TYPES, normalizeIdentity } from './normalize';
 import { parseAnonymousId, parseProfileId } from './profileId';
 
-export function resolveComp(
+interface FoundIdentity {
+  ns: Namespace;
+  iid: number;
+  comp: number;
+}
+
+/**
+ * The stored identity a lookup names (namespace code in any case, value normalised as stored), or
+ * null. Throws for arguments that are not strings and for an unknown namespace.
+ */
+function findIdentity(
   db: Database,
   namespaces: Map<string, Namespace>,
   namespace: string,
   id: string
-): number | null {
-  if (typeof namespace !== 'string' || typeof id !== 'string') {
-    throw new CdpError('invalid_argument', 'A lookup takes a namespace code and an id, both strings.');
-  }
-  if (namespace.toLowerCase() === 'profileid') {
-    const iid = parseProfileId(id);
-    if (iid === null) return null;
-    return (
-      one<{ comp: number }>(db, { sql: 'SELECT comp FROM identities WHERE iid = ?', params: [iid] })?.comp ??
-      null
-    );
-  }
+): FoundIdentity | null {
   const ns = [...namespaces.values()].find((n) => n.code.toLowerCase() === namespace.toLowerCase());
   if (!ns)
     throw new CdpError('not_found', `No identity namespace "${namespace}" in this sandbox.`, { namespace });
@@ -30,7 +29,35 @@ export function resolveComp(
     sql: 'SELECT iid, comp FROM identities WHERE ns = ? AND value = ?',
     params: [ns.code, normalizeIdentity(ns, id)]
   });
+  return row ? { ns, ...row } : null;
+}
+
+function checkArguments(namespace: unknown, id: unknown): void {
+  if (typeof namespace !== 'string' || typeof id !== 'string') {
+    throw new CdpError('invalid_argument', 'A lookup takes a namespace code and an id, both strings.');
+  }
+}
+
+const isProfileId = (namespace: string) => namespace.toLowerCase() === 'profileid';
+
+export function resolveComp(
+  db: Database,
+  namespaces: Map<string, Namespace>,
+  namespace: string,
+  id: string
+): number | null {
+  checkArguments(namespace, id);
+  if (isProfileId(namespace)) {
+    const iid = parseProfileId(id);
+    if (iid === null) return null;
+    return (
+      one<{ comp: number }>(db, { sql: 'SELECT comp FROM identities WHERE iid = ?', params: [iid] })?.comp ??
+      null
+    );
+  }
+  const row = findIdentity(db, namespaces, namespace, id);
   if (!row) return null;
+  const { ns } = row;
   if (ns.linksRecords) return row.comp;
   // A partner id is not in any graph; several profiles may hold it: the most recently updated wins.
   const holders = all<{ comp: number; updated: string }>(db, {
@@ -53,19 +80,10 @@ export function resolveFragment(
   namespace: string,
   id: string
 ): number | null {
-  let iid: number | null;
-  if (typeof namespace === 'string' && namespace.toLowerCase() === 'profileid') {
-    iid = typeof id === 'string' ? parseProfileId(id) : null;
-  } else {
-    const comp = resolveComp(db, namespaces, namespace, id); // validates and finds the identity
-    if (comp === null) return null;
-    const ns = [...namespaces.values()].find((n) => n.code.toLowerCase() === namespace.toLowerCase())!;
-    iid =
-      one<{ iid: number }>(db, {
-        sql: 'SELECT iid FROM identities WHERE ns = ? AND value = ?',
-        params: [ns.code, normalizeIdentity(ns, id)]
-      })?.iid ?? null;
-  }
+  checkArguments(namespace, id);
+  const iid = isProfileId(namespace)
+    ? parseProfileId(id)
+    : (findIdentity(db, namespaces, namespace, id)?.iid ?? null);
   if (iid === null) return null;
   return (
     one<{ fkey: number }>(db, {
@@ -86,15 +104,11 @@ export function resolveAnonymous(
   namespace: string,
   id: string
 ): number | null {
-  if (typeof namespace !== 'string' || typeof id !== 'string') return null;
-  if (namespace.toLowerCase() === 'profileid') return parseAnonymousId(id);
-  const ns = [...namespaces.values()].find((n) => n.code.toLowerCase() === namespace.toLowerCase());
-  if (!ns || !ANONYMOUS_TYPES.has(ns.type)) return null;
-  const iid = one<{ iid: number }>(db, {
-    sql: 'SELECT iid FROM identities WHERE ns = ? AND value = ?',
-    params: [ns.code, normalizeIdentity(ns, id)]
-  })?.iid;
-  if (iid === undefined) return null;
+  checkArguments(namespace, id);
+  if (isProfileId(namespace)) return parseAnonymousId(id);
+  const found = findIdentity(db, namespaces, namespace, id);
+  if (!found || !ANONYMOUS_TYPES.has(found.ns.type)) return null;
+  const { iid } = found;
   const isKnown = (code: string | undefined) => {
     const n = code === undefined ? undefined : namespaces.get(code);
     return n !== undefined && n.linksRecords && !ANONYMOUS_TYPES.has(n.type);
