@@ -17,9 +17,15 @@ function sqlJs(): Promise<SqlJsStatic> {
   return loading;
 }
 
-/** Pragmas are lost on every db.export(), so they are applied here and again after each export. */
+/**
+ * Pragmas are lost on every db.export(), so they are applied here and again after each export. The
+ * database lives in memory already: a journal in memory keeps ROLLBACK (failed and cancelled batches
+ * rely on it) without writing a journal file into sql.js's in-memory file system.
+ */
 export function applyPragmas(db: Database): void {
-  db.run('PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;');
+  db.run(
+    'PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;'
+  );
 }
 
 export async function openDatabase(bytes?: Uint8Array): Promise<Database> {

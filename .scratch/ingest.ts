@@ -1,0 +1,12 @@
+import { openSandbox } from '../src/lib/engine/index';
+const ROWS = Number(process.env.ROWS ?? 100000);
+const lines = ['person.email,person.crmId,person.phone,person.name.firstName,account.balance,account.hasAdvisor'];
+for (let i = 0; i < ROWS; i++) lines.push(`user${i}@bench.example,CRM-${i},+1415${String(2000000 + i).padStart(7,'0')},Name${i % 977},${(i % 100000) / 7},${i % 3 === 0}`);
+const text = lines.join('\n') + '\n';
+const sb = await openSandbox({ template: 'securfinancial' });
+let t = performance.now();
+const r = await sb.ingest('CRM Profiles', text);
+console.log('ingest', performance.now() - t, r.status, r.rowsIngested);
+t = performance.now();
+for (let i = 0; i < 200; i++) await sb.profile('Email', `user${(i * 7919) % ROWS}@bench.example`);
+console.log('lookup each', (performance.now() - t) / 200);
