@@ -1,4 +1,5 @@
 // Merge policies and calculated attributes, as a user of the profile store sees them through openSandbox().
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openSandbox, type Sandbox } from '../../src/lib/engine/index';
 import { FAMILY_LAPTOP_ECID } from '../../src/lib/engine/generate/samples';
@@ -343,5 +344,70 @@ describe('identity settings', () => {
       code: 'invalid_argument'
     });
     sb.close();
+  });
+});
+
+describe('calculated attributes are exact', () => {
+  it('count, sum, min, max and days since match a direct computation over random histories', async () => {
+    const event = fc.record({
+      daysAgo: fc.integer({ min: 0, max: 200 }),
+      minute: fc.integer({ min: 1, max: 1000 }),
+      type: fc.constantFrom('commerce.purchase', 'commerce.checkoutAbandoned', 'web.pageView'),
+      total: fc.option(
+        fc.integer({ min: 1, max: 100000 }).map((c) => c / 100),
+        { nil: undefined }
+      )
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(event, { minLength: 0, maxLength: 25 }),
+        fc.integer({ min: 1, max: 180 }),
+        async (events, lookback) => {
+          const sb = await people();
+          await sb.ingest('CRM', 'email,crm\na@x.com,C1\n');
+          const now = Date.now();
+          const at = (e: (typeof events)[number]) =>
+            new Date(now - e.daysAgo * DAY - e.minute * 60_000).toISOString();
+          if (events.length) {
+            const csv = events.map((e, i) => `${at(e)},${e.type},E${i},C1,${e.total ?? ''}`);
+            expect(
+              (await sb.ingest('Web', ['timestamp,eventType,ecid,crm,total', ...csv].join('\n'))).status
+            ).toBe('success');
+          }
+          for (const def of [
+            { name: 'n', function: 'count', eventType: 'commerce.purchase', lookbackDays: lookback },
+            {
+              name: 's',
+              function: 'sum',
+              eventType: 'commerce.purchase',
+              field: 'total',
+              lookbackDays: lookback
+            },
+            { name: 'lo', function: 'min', eventType: 'commerce.purchase', field: 'total' },
+            { name: 'hi', function: 'max', eventType: 'commerce.purchase', field: 'total' },
+            { name: 'since', function: 'daysSince', eventType: 'commerce.purchase' }
+          ] as const) {
+            await sb.createCalculatedAttribute({ ...def });
+          }
+          const c = (await sb.profile('CRMID', 'C1'))!.calculated;
+          const since = now - lookback * DAY;
+          const purchases = events.filter((e) => e.type === 'commerce.purchase');
+          const recent = purchases.filter((e) => Date.parse(at(e)) > since);
+          const totals = purchases.flatMap((e) => (e.total === undefined ? [] : [e.total]));
+          const cents = (x: number) => Math.round(x * 100);
+          expect(c.n).toBe(recent.length);
+          expect(cents(c.s as number)).toBe(recent.reduce((a, e) => a + cents(e.total ?? 0), 0));
+          expect(c.lo).toBe(totals.length ? Math.min(...totals) : null);
+          expect(c.hi).toBe(totals.length ? Math.max(...totals) : null);
+          const last = Math.max(...purchases.map((e) => Date.parse(at(e))));
+          // the profile is read a moment after `now`: allow the day boundary to fall in between
+          if (purchases.length)
+            expect([Math.floor((now - last) / DAY), Math.floor((now - last) / DAY) + 1]).toContain(c.since);
+          else expect(c.since).toBeNull();
+          sb.close();
+        }
+      ),
+      { numRuns: 25 }
+    );
   });
 });
