@@ -6,8 +6,9 @@ import { DESTINATIONS } from './activation/destinations';
 import { findDataset, insertDataset, listDatasets } from './catalog/datasets';
 import { getNamespace, insertNamespace, listNamespaces } from './catalog/namespaces';
 import { findSchema, insertSchema, listSchemas } from './catalog/schemas';
+import { readMeta, writeMeta } from './db/meta';
 import { readOnlyQuery } from './db/readonly';
-import { all, one, run } from './db/sql';
+import { all, one } from './db/sql';
 import { applyPragmas, type Database } from './db/sqlite';
 import { CdpError, invalid } from './errors';
 import { LABELS, MARKETING_ACTIONS } from './governance/labels';
@@ -97,12 +98,11 @@ export class SqlSandbox implements Sandbox {
   }
 
   meta(key: string): string | undefined {
-    return one<{ value: string }>(this.db, { sql: 'SELECT value FROM meta WHERE key = ?', params: [key] })
-      ?.value;
+    return readMeta(this.db, key);
   }
 
   setMeta(key: string, value: string): void {
-    run(this.db, { sql: 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', params: [key, value] });
+    writeMeta(this.db, key, value);
   }
 
   // catalog

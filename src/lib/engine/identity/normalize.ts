@@ -14,6 +14,11 @@ export const DEFAULT_BLOCKED_VALUES = [
 /** Cookies and devices identify a browser or a phone, not a person. */
 export const ANONYMOUS_TYPES: ReadonlySet<string> = new Set(['cookie', 'device']);
 
+/** A linking id that names a person (CRM id, email, phone...): not a cookie, device or partner id. */
+export function isKnownIdentity(ns: Pick<Namespace, 'linksRecords' | 'type'> | undefined): boolean {
+  return ns !== undefined && ns.linksRecords && !ANONYMOUS_TYPES.has(ns.type);
+}
+
 // Empty, whitespace and every all-zero id (0000, 00000000-0000-0000-0000-000000000000) are always junk.
 const ALL_ZERO = /^[0\s._:-]*$/;
 

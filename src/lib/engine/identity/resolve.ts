@@ -3,7 +3,7 @@ import type { Database } from '../db/sqlite';
 import { all, one } from '../db/sql';
 import { CdpError } from '../errors';
 import type { Namespace } from '../types';
-import { ANONYMOUS_TYPES, normalizeIdentity } from './normalize';
+import { ANONYMOUS_TYPES, isKnownIdentity, normalizeIdentity } from './normalize';
 import { parseAnonymousId, parseProfileId } from './profileId';
 
 interface FoundIdentity {
@@ -109,25 +109,19 @@ export function resolveAnonymous(
   const found = findIdentity(db, namespaces, namespace, id);
   if (!found || !ANONYMOUS_TYPES.has(found.ns.type)) return null;
   const { iid } = found;
-  const isKnown = (code: string | undefined) => {
-    const n = code === undefined ? undefined : namespaces.get(code);
-    return n !== undefined && n.linksRecords && !ANONYMOUS_TYPES.has(n.type);
-  };
+  const known = [...namespaces.values()].filter(isKnownIdentity).map((n) => n.code);
   // a visitor who never logged in has one profile, not an anonymous side of one
   const graph = all<{ ns: string }>(db, {
     sql: 'SELECT DISTINCT ns FROM identities WHERE comp = (SELECT comp FROM identities WHERE iid = ?)',
     params: [iid]
   });
-  if (!graph.some((g) => isKnown(g.ns))) return null;
+  if (!graph.some((g) => isKnownIdentity(namespaces.get(g.ns)))) return null;
   // a record keyed by this cookie that carries no known id is anonymous activity
   const anonymous = one<{ n: number }>(db, {
     sql: `SELECT count(*) AS n FROM records r WHERE r.fkey = ? AND NOT EXISTS (
             SELECT 1 FROM record_identities ri JOIN identities i ON i.iid = ri.iid
-             WHERE ri.rid = r.rid AND i.ns IN (${[...namespaces.values()]
-               .filter((n) => isKnown(n.code))
-               .map(() => '?')
-               .join(',')}))`,
-    params: [iid, ...[...namespaces.values()].filter((n) => isKnown(n.code)).map((n) => n.code)]
+             WHERE ri.rid = r.rid AND i.ns IN (${known.map(() => '?').join(',')}))`,
+    params: [iid, ...known]
   });
   return (anonymous?.n ?? 0) > 0 ? iid : null;
 }

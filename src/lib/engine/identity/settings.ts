@@ -1,16 +1,11 @@
 // A sandbox's identity settings, kept in its meta table.
 import type { Database } from '../db/sqlite';
-import { one, run } from '../db/sql';
+import { readMeta as read, writeMeta as write } from '../db/meta';
 import { invalid } from '../errors';
 import type { IdentitySettings } from '../types';
 import { DEFAULT_BLOCKED_VALUES } from './normalize';
 
 const MAX_BLOCKED = 1000;
-
-const read = (db: Database, key: string) =>
-  one<{ value: string }>(db, { sql: 'SELECT value FROM meta WHERE key = ?', params: [key] })?.value;
-const write = (db: Database, key: string, value: string) =>
-  run(db, { sql: 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', params: [key, value] });
 
 export function readIdentitySettings(db: Database): IdentitySettings {
   const blocked = read(db, 'blockedValues');

@@ -4,7 +4,7 @@
 import type { Database } from '../db/sqlite';
 import { all } from '../db/sql';
 import { formatAnonymousId, formatProfileId } from '../identity/profileId';
-import { ANONYMOUS_TYPES } from '../identity/normalize';
+import { ANONYMOUS_TYPES, isKnownIdentity } from '../identity/normalize';
 import { inChunks } from '../identity/store';
 import type {
   AttributeSource,
@@ -188,10 +188,8 @@ function anonymityFilter(
   mode: AssembleOptions['anonymous']
 ): (r: RecordRow) => boolean {
   if (mode === undefined) return () => true;
-  const isKnown = (ns: string | undefined) => {
-    const n = ns === undefined ? undefined : namespaces.get(ns);
-    return n !== undefined && n.linksRecords && !ANONYMOUS_TYPES.has(n.type);
-  };
+  const isKnown = (code: string | undefined) =>
+    isKnownIdentity(code === undefined ? undefined : namespaces.get(code));
   const nsOf = new Map(members.map((m) => [m.iid, m.ns]));
   if (mode === 'exclude' && !members.some((m) => isKnown(m.ns))) return () => true;
   const ensure = (iids: number[]) => {
