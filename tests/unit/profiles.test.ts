@@ -39,6 +39,14 @@ async function people(): Promise<Sandbox> {
 }
 
 describe('merge policies', () => {
+  /** The CRM says Boston; the loyalty program says Denver, more recently. */
+  async function bostonThenDenver(): Promise<Sandbox> {
+    const sb = await people();
+    await sb.ingest('CRM', `email,city,lastUpdated\na@x.com,Boston,${ago(10)}\n`);
+    await sb.ingest('Loyalty', `email,city,lastUpdated\na@x.com,Denver,${ago(1)}\n`);
+    return sb;
+  }
+
   it('every sandbox has one default, timestamp-ordered policy with stitching on', async () => {
     const sb = await openSandbox({ template: 'empty' });
     expect(await sb.mergePolicies()).toMatchObject([
@@ -53,9 +61,7 @@ describe('merge policies', () => {
   });
 
   it('dataset precedence lets a trusted dataset win over a more recent one', async () => {
-    const sb = await people();
-    await sb.ingest('CRM', `email,city,lastUpdated\na@x.com,Boston,${ago(10)}\n`);
-    await sb.ingest('Loyalty', `email,city,lastUpdated\na@x.com,Denver,${ago(1)}\n`);
+    const sb = await bostonThenDenver();
     await sb.createMergePolicy({
       name: 'CRM first',
       attributeMerge: 'datasetPrecedence',
@@ -70,9 +76,7 @@ describe('merge policies', () => {
   });
 
   it('a new default policy applies to lookups that name none', async () => {
-    const sb = await people();
-    await sb.ingest('CRM', `email,city,lastUpdated\na@x.com,Boston,${ago(10)}\n`);
-    await sb.ingest('Loyalty', `email,city,lastUpdated\na@x.com,Denver,${ago(1)}\n`);
+    const sb = await bostonThenDenver();
     await sb.createMergePolicy({
       name: 'CRM first',
       attributeMerge: 'datasetPrecedence',
