@@ -790,10 +790,8 @@ describe('identity stitching properties', () => {
     sb.close();
   });
 
-  // BUG? (needs a design decision): when the graph limit evicts the profile's oldest identity, the
-  // profile keeps going under a new id and the old id now names the evicted identity alone. DESIGN says
-  // profile ids are stable ("survives later merges") but does not say which id the remaining graph keeps.
-  it.skip('a profile keeps its id when the graph limit evicts its oldest identity', async () => {
+  // The identity that named the profile leaves; the profile keeps its id, the evicted email gets its own.
+  it('a profile keeps its id when the graph limit evicts its oldest identity', async () => {
     const sb = await sandbox();
     await sb.ingest('People', 'email,phone,lastUpdated\nold@x.com,5550000,2024-01-01T00:00:00Z\n');
     const id = (await sb.profile('Phone', '5550000'))!.profileId;
@@ -804,6 +802,18 @@ describe('identity stitching properties', () => {
     const graph = (await sb.identityGraph('Phone', '5550000'))!;
     expect(graph.nodes.some((n) => n.id === 'old@x.com' && n.inGraph)).toBe(false); // evicted, as designed
     expect(graph.profileId).toBe(id);
+    expect((await sb.profile('profileId', id))!.identities).toContainEqual({
+      namespace: 'Phone',
+      id: '5550000',
+      inGraph: true
+    });
+    const evicted = (await sb.profile('Email', 'old@x.com'))!;
+    expect(evicted.profileId).not.toBe(id);
+    expect((await sb.profile('profileId', evicted.profileId))!.profileId).toBe(evicted.profileId);
+    // a later record of the same graph changes neither id
+    await sb.ingest('People', 'email,phone,ecid,lastUpdated\n,5550000,E99,2024-03-01T00:00:00Z\n');
+    expect((await sb.profile('Phone', '5550000'))!.profileId).toBe(id);
+    expect((await sb.profile('Email', 'old@x.com'))!.profileId).toBe(evicted.profileId);
     sb.close();
   });
 });

@@ -21,9 +21,8 @@ const MIGRATIONS: string[] = [
     rows_failed INTEGER NOT NULL, errors TEXT NOT NULL, warnings TEXT NOT NULL, file_name TEXT NOT NULL,
     format TEXT NOT NULL, bytes INTEGER NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL,
     profiles_touched INTEGER NOT NULL DEFAULT 0);
-  -- One row per identity value; comp is the smallest iid of its graph, so the oldest identity names
-  -- the profile and the profile id survives merges. was_root: it named a profile that was merged away,
-  -- so its profile id is now an alias.
+  -- One row per identity value; comp is the number of its graph's profile (../identity/persistentIds.ts).
+  -- was_root (format 3 and before) became profile_ids in format 4.
   CREATE TABLE identities (
     iid INTEGER PRIMARY KEY, ns TEXT NOT NULL, value TEXT NOT NULL, comp INTEGER NOT NULL,
     first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, was_root INTEGER NOT NULL DEFAULT 0,
@@ -54,6 +53,16 @@ const MIGRATIONS: string[] = [
     strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
   CREATE TABLE calculated_attributes (
     id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, def TEXT NOT NULL, created_at TEXT NOT NULL);
+  `,
+  // Profile numbers apart from identities, so a profile keeps its id when the graph limit evicts the
+  // identity that named it. Only exceptions to "home = pno, not merged" are stored.
+  `
+  CREATE TABLE profile_ids (pno INTEGER PRIMARY KEY, home INTEGER NOT NULL, merged_into INTEGER);
+  CREATE INDEX profile_ids_home ON profile_ids(home);
+  CREATE INDEX profile_ids_merged ON profile_ids(merged_into) WHERE merged_into IS NOT NULL;
+  INSERT INTO profile_ids (pno, home, merged_into)
+    SELECT iid, iid, comp FROM identities WHERE was_root = 1 AND comp != iid;
+  ALTER TABLE identities DROP COLUMN was_root;
   `
 ];
 

@@ -45,3 +45,15 @@ export function transaction<T>(db: Database, fn: () => T): T {
 export function placeholders(n: number): string {
   return new Array<string>(n).fill('?').join(',');
 }
+
+const IN_CHUNK = 5000;
+
+/** Runs a query per chunk of ids (SQLite limits bound variables). */
+export function inChunks<T>(ids: number[], fn: (chunk: number[], marks: string) => T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    const chunk = ids.slice(i, i + IN_CHUNK);
+    for (const r of fn(chunk, placeholders(chunk.length))) out.push(r);
+  }
+  return out;
+}

@@ -4,7 +4,8 @@ import type { Database } from '../db/sqlite';
 import { all } from '../db/sql';
 import type { GraphEdge, GraphNode, IdentityGraph, Namespace } from '../types';
 import { formatProfileId } from './profileId';
-import { inChunks, loadClosure, type IdentityRow } from './store';
+import { inChunks } from '../db/sql';
+import { loadClosure, type IdentityRow } from './store';
 import { stitch, type StitchNode, type StitchRecord } from './stitch';
 
 export function explainGraph(db: Database, comp: number, namespaces: Map<string, Namespace>): IdentityGraph {

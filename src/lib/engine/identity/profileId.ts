@@ -1,5 +1,4 @@
-// A profile id names a graph by its oldest identity (smallest iid), so it survives later merges and
-// every id a profile ever had still resolves: an alias resolves through its identity's current graph.
+// How profile numbers (./persistentIds.ts) are written as ids, and read back.
 const PREFIX = 'pf-';
 
 export function formatProfileId(iid: number): string {

@@ -4,6 +4,7 @@ import { all, one } from '../db/sql';
 import { CdpError } from '../errors';
 import type { Namespace } from '../types';
 import { ANONYMOUS_TYPES, isKnownIdentity, normalizeIdentity } from './normalize';
+import { currentNumber } from './persistentIds';
 import { parseAnonymousId, parseProfileId } from './profileId';
 
 interface FoundIdentity {
@@ -48,12 +49,8 @@ export function resolveComp(
 ): number | null {
   checkArguments(namespace, id);
   if (isProfileId(namespace)) {
-    const iid = parseProfileId(id);
-    if (iid === null) return null;
-    return (
-      one<{ comp: number }>(db, { sql: 'SELECT comp FROM identities WHERE iid = ?', params: [iid] })?.comp ??
-      null
-    );
+    const pno = parseProfileId(id);
+    return pno === null ? null : currentNumber(db, pno);
   }
   const row = findIdentity(db, namespaces, namespace, id);
   if (!row) return null;

@@ -137,8 +137,8 @@ function runOnce(
 
 /**
  * Graphs for a closed set of records (every record touching any of the nodes is given). Returns, for
- * each node, the smallest iid of its graph: the oldest identity names the graph, so profile ids survive
- * merges. Graphs over GRAPH_LIMIT lose their least recently seen identities, each becoming its own.
+ * each node, the smallest iid of its graph as the graph's key (./persistentIds.ts numbers the graphs).
+ * Graphs over GRAPH_LIMIT lose their least recently seen identities, each becoming its own.
  */
 export function stitch(
   nodes: Map<number, StitchNode>,

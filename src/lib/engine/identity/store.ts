@@ -1,7 +1,8 @@
 // The identity graph as stored: identities(iid, ns, value, comp) and the records that link them.
 // Restitching loads the closed set of graphs a change touches, runs ./stitch.ts and writes back comps.
 import type { Database } from '../db/sqlite';
-import { all, placeholders, run } from '../db/sql';
+import { all, inChunks, run } from '../db/sql';
+import { assignProfileNumbers } from './persistentIds';
 import type { Namespace } from '../types';
 import { stitch, type StitchNode, type StitchRecord } from './stitch';
 
@@ -12,18 +13,6 @@ export interface IdentityRow {
   comp: number;
   first_seen: string;
   last_seen: string;
-}
-
-const IN_CHUNK = 5000;
-
-/** Runs a query per chunk of ids (SQLite limits bound variables). */
-export function inChunks<T>(ids: number[], fn: (chunk: number[], marks: string) => T[]): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) {
-    const chunk = ids.slice(i, i + IN_CHUNK);
-    for (const r of fn(chunk, placeholders(chunk.length))) out.push(r);
-  }
-  return out;
 }
 
 export function stitchNode(iid: number, ns: Namespace, value: string, lastSeen: string): StitchNode {
@@ -97,33 +86,29 @@ export function loadClosure(
 }
 
 /**
- * Stored nodes whose graph changed get their new comp; fresh nodes (not stored yet) are left to the
- * caller, who inserts them with their comp. Returns the graphs (comps) the change produced.
+ * Restitches a closed set of graphs and numbers them (./persistentIds.ts). Stored nodes whose number
+ * changed are updated; fresh nodes (not stored yet) are left to the caller, who inserts them with
+ * their number. Returns node -> profile number.
  */
 export function restitch(
   db: Database,
   nodes: Map<number, StitchNode>,
   records: Map<number, StitchRecord>,
   before: Map<number, number>,
-  fresh: ReadonlySet<number> = new Set()
-): { comp: Map<number, number>; touched: number } {
-  const { comp } = stitch(nodes, [...records.values()]);
+  allocate: () => number
+): Map<number, number> {
+  const { comp: graph, evicted } = stitch(nodes, [...records.values()]);
+  const numbers = assignProfileNumbers(db, { graph, evicted, before, allocate });
   const stmt = db.prepare('UPDATE identities SET comp = ? WHERE iid = ?');
-  const demote = db.prepare('UPDATE identities SET was_root = 1 WHERE iid = ?');
   try {
-    for (const [iid, c] of comp) {
-      if (fresh.has(iid)) continue;
+    for (const [iid, pno] of numbers) {
       const old = before.get(iid);
-      if (old === c) continue;
-      stmt.run([c, iid]);
-      // a stored profile merged into an older one: its id lives on as an alias
-      if (old === iid) demote.run([iid]);
+      if (old !== undefined && old !== pno) stmt.run([pno, iid]);
     }
   } finally {
     stmt.free();
-    demote.free();
   }
-  return { comp, touched: new Set(comp.values()).size };
+  return numbers;
 }
 
 /** After records are deleted: identities no record holds any more leave; first/last seen are redone. */

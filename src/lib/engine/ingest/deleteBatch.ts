@@ -1,8 +1,9 @@
 // Deleting a batch removes its records and re-derives the graphs they were part of: a graph the batch
-// had joined splits again, and each part takes back the profile id of its own oldest identity.
+// had joined splits again, and each part takes back its own profile id (../identity/persistentIds.ts).
 import type { Database } from '../db/sqlite';
 import { all, one, run, transaction } from '../db/sql';
 import { CdpError } from '../errors';
+import { maxNumber } from '../identity/persistentIds';
 import { loadClosure, refreshIdentities, restitch } from '../identity/store';
 import type { StitchNode, StitchRecord } from '../identity/stitch';
 import type { Namespace } from '../types';
@@ -44,6 +45,7 @@ export function deleteBatch(db: Database, namespaces: Map<string, Namespace>, ba
         if (r) before.set(iid, r.comp);
       }
     }
-    restitch(db, nodes, records, before);
+    let next = maxNumber(db);
+    restitch(db, nodes, records, before, () => ++next);
   });
 }

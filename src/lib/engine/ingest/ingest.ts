@@ -6,7 +6,9 @@ import { all, one, run } from '../db/sql';
 import { invalid } from '../errors';
 import { newId, nowIso } from '../ids';
 import { isJunk, normalizeIdentity } from '../identity/normalize';
-import { inChunks, loadClosure, restitch, stitchNode } from '../identity/store';
+import { inChunks } from '../db/sql';
+import { maxNumber } from '../identity/persistentIds';
+import { loadClosure, restitch, stitchNode } from '../identity/store';
 import type { StitchNode, StitchRecord } from '../identity/stitch';
 import type { BatchReport, Dataset, FieldDef, IngestOptions, Namespace, RowError, Schema } from '../types';
 import { csvReader } from './csv';
@@ -131,9 +133,9 @@ export async function ingestFile(
   const cache = new Map<string, IdentityTally>();
   const nodes = new Map<number, StitchNode>();
   const records = new Map<number, StitchRecord>();
-  let maxIid = Number(
-    one<{ m: number }>(db, { sql: 'SELECT coalesce(max(iid), 0) AS m FROM identities' })!.m
-  );
+  // identities and profiles draw from one sequence: a profile number never names another's identity
+  let maxIid = maxNumber(db);
+  const allocate = () => ++maxIid;
   let maxRid = Number(one<{ m: number }>(db, { sql: 'SELECT coalesce(max(rid), 0) AS m FROM records' })!.m);
   const findIdentity = db.prepare('SELECT iid FROM identities WHERE ns = ? AND value = ?');
   const insertRecord = db.prepare(
@@ -257,7 +259,7 @@ export async function ingestFile(
   // batches) stored, so the graphs come out as if the file were stitched whole.
   const touchedGraphs = new Set<number>();
   const flush = () => {
-    for (const c of finishStitch(ctx, cache, nodes, records)) touchedGraphs.add(c);
+    for (const c of finishStitch(ctx, cache, nodes, records, allocate)) touchedGraphs.add(c);
     cache.clear();
     nodes.clear();
     records.clear();
@@ -397,7 +399,8 @@ function finishStitch(
   ctx: IngestContext,
   cache: Map<string, IdentityTally>,
   nodes: Map<number, StitchNode>,
-  records: Map<number, StitchRecord>
+  records: Map<number, StitchRecord>,
+  allocate: () => number
 ): Set<number> {
   const { db, namespaces } = ctx;
   const update = db.prepare(
@@ -413,7 +416,6 @@ function finishStitch(
       if (t.isNew) {
         fresh.push(t);
         freshIds.add(t.iid);
-        before.set(t.iid, t.iid);
       } else {
         update.run([t.first, t.last, t.iid]);
         if (t.ns.linksRecords) seeds.push(t.iid);
@@ -423,25 +425,29 @@ function finishStitch(
     update.free();
   }
   loadClosure(db, seeds, namespaces, nodes, records, before, new Set(freshIds));
-  const { comp } = restitch(db, nodes, records, before, freshIds);
+  const numbers = restitch(db, nodes, records, before, allocate);
   // New identities are written once, already in their graph
   const insert = db.prepare(
     'INSERT INTO identities (iid, ns, value, comp, first_seen, last_seen) VALUES (?,?,?,?,?,?)'
   );
   try {
-    for (const t of fresh) insert.run([t.iid, t.ns.code, t.value, comp.get(t.iid) ?? t.iid, t.first, t.last]);
+    for (const t of fresh)
+      insert.run([t.iid, t.ns.code, t.value, numbers.get(t.iid) ?? t.iid, t.first, t.last]);
   } finally {
     insert.free();
   }
-  return new Set(comp.values());
+  return new Set(numbers.values());
 }
 
-/** Graphs named by comps found chunk by chunk, as they are now (a later chunk may have merged two). */
+/**
+ * Profiles the batch produced: of the numbers found chunk by chunk, those still held by a graph (one a
+ * later chunk merged away lives on in the number it merged into, which that chunk found).
+ */
 function countGraphs(db: Database, comps: Set<number>): number {
-  const now = new Set<number>();
-  const rows = inChunks([...comps], (c, m) =>
-    all<{ comp: number }>(db, { sql: `SELECT comp FROM identities WHERE iid IN (${m})`, params: c })
-  );
-  for (const r of rows) now.add(r.comp);
-  return now.size;
+  return inChunks([...comps], (c, m) =>
+    all<{ n: number }>(db, {
+      sql: `SELECT count(DISTINCT comp) AS n FROM identities WHERE comp IN (${m})`,
+      params: c
+    })
+  ).reduce((sum, r) => sum + r.n, 0);
 }

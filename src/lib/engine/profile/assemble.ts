@@ -3,9 +3,10 @@
 // attributes.
 import type { Database } from '../db/sqlite';
 import { all } from '../db/sql';
+import { aliasesOf } from '../identity/persistentIds';
 import { formatAnonymousId, formatProfileId } from '../identity/profileId';
 import { ANONYMOUS_TYPES, isKnownIdentity } from '../identity/normalize';
-import { inChunks } from '../identity/store';
+import { inChunks } from '../db/sql';
 import type {
   AttributeSource,
   CalculatedAttribute,
@@ -22,7 +23,6 @@ interface MemberRow {
   iid: number;
   ns: string;
   value: string;
-  was_root: number;
 }
 interface RecordRow {
   rid: number;
@@ -67,11 +67,11 @@ export function assembleProfile(
   const members =
     'comp' in target
       ? all<MemberRow>(db, {
-          sql: 'SELECT iid, ns, value, was_root FROM identities WHERE comp = ? ORDER BY iid',
+          sql: 'SELECT iid, ns, value FROM identities WHERE comp = ? ORDER BY iid',
           params: [target.comp]
         })
       : all<MemberRow>(db, {
-          sql: `SELECT DISTINCT i.iid, i.ns, i.value, 0 AS was_root FROM records r
+          sql: `SELECT DISTINCT i.iid, i.ns, i.value FROM records r
                   JOIN record_identities ri ON ri.rid = r.rid JOIN identities i ON i.iid = ri.iid
                  WHERE r.fkey = ? AND i.ns IN (${[...namespaces.values()]
                    .filter((n) => n.linksRecords)
@@ -172,7 +172,7 @@ export function assembleProfile(
     attributes,
     events: events.slice(0, MAX_EVENTS),
     audiences: [],
-    aliases: members.filter((m) => m.was_root === 1 && m.iid !== id).map((m) => formatProfileId(m.iid)),
+    aliases: 'comp' in target ? aliasesOf(db, id).map(formatProfileId) : [],
     sources,
     labels,
     kind: opts.anonymous === 'only' ? 'anonymous' : keyedByPartner ? 'prospect' : 'customer',
