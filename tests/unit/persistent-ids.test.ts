@@ -142,10 +142,11 @@ describe('persistent profile ids', () => {
     const SQL = await initSqlJs();
     const db = new SQL.Database(await sb.export());
     sb.close();
-    // format 3 marked merged-away ids on the identity that named them
+    // format 3 marked merged-away ids on the identity that named them, and had no audience tables
     db.run(`ALTER TABLE identities ADD COLUMN was_root INTEGER NOT NULL DEFAULT 0;
             UPDATE identities SET was_root = 1 WHERE iid IN (SELECT pno FROM profile_ids WHERE merged_into IS NOT NULL);
-            DROP TABLE profile_ids; PRAGMA user_version = 3;`);
+            DROP TABLE profile_ids; DROP TABLE audiences; DROP TABLE seg_columns; DROP TABLE seg_profiles;
+            DROP TABLE seg_state; DROP TABLE profile_changes; PRAGMA user_version = 3;`);
     const old = await openSandbox({ bytes: db.export() });
     db.close();
     expect(await idOf(old, 'profileId', b!)).toBe(a);

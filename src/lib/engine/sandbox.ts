@@ -17,6 +17,13 @@ import { generateRecords } from './generate/records';
 import { explainGraph } from './identity/explain';
 import { normalizeIdentity } from './identity/normalize';
 import { formatProfileId } from './identity/profileId';
+import {
+  audienceMembers,
+  audiencesOf,
+  evaluateRule,
+  insertAudience,
+  listAudiences
+} from './segment/audiences';
 import { resolveAnonymous, resolveComp, resolveFragment } from './identity/resolve';
 import { readIdentitySettings, writeIdentitySettings } from './identity/settings';
 import { deleteBatch } from './ingest/deleteBatch';
@@ -34,6 +41,8 @@ import type {
   MergePolicy,
   MergePolicyDef,
   Audience,
+  AudienceDef,
+  RuleEvaluation,
   BatchReport,
   Dataset,
   Destination,
@@ -83,12 +92,21 @@ function csvCell(v: string | number | undefined): string {
 
 export class SqlSandbox implements Sandbox {
   private lock: Promise<unknown> = Promise.resolve();
+  private writing = 0;
 
   constructor(private readonly db: Database) {}
 
   /** Writes run one at a time: an ingest holds its transaction across awaits. */
   private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
-    const next = this.lock.then(fn, fn);
+    const run = async () => {
+      this.writing++;
+      try {
+        return await fn();
+      } finally {
+        this.writing--;
+      }
+    };
+    const next = this.lock.then(run, run);
     this.lock = next.catch(() => undefined);
     return next;
   }
@@ -180,12 +198,15 @@ export class SqlSandbox implements Sandbox {
     // 'default' names whichever policy is the sandbox's default
     const policy = findMergePolicy(this.db, opts?.mergePolicy === 'default' ? undefined : opts?.mergePolicy);
     const namespaces = this.nsMap();
-    const assemble = (target: ProfileTarget, anonymous?: 'exclude' | 'only') =>
-      assembleProfile(this.db, target, namespaces, {
+    const assemble = (target: ProfileTarget, anonymous?: 'exclude' | 'only') => ({
+      ...assembleProfile(this.db, target, namespaces, {
         policy,
         calculated: listCalculated(this.db),
         anonymous
-      });
+      }),
+      // while a write (an upload) is under way the snapshot is read as it stands, not refreshed
+      audiences: anonymous === 'only' ? [] : audiencesOf(this.db, target, this.writing === 0)
+    });
     if (policy.stitching === 'none') {
       const fragment = resolveFragment(this.db, namespaces, namespace, id);
       return fragment === null ? null : assemble({ fragment });
@@ -260,15 +281,18 @@ export class SqlSandbox implements Sandbox {
     });
   }
 
-  // segmentation (coming with the audience issue)
-  async createAudience(_def: { name: string; rule: string; mergePolicy?: string }): Promise<Audience> {
-    throw notYet('Audiences');
+  // segmentation: evaluating brings the profile snapshot up to date, a write, so it waits its turn
+  async audiences(): Promise<Audience[]> {
+    return listAudiences(this.db);
   }
-  async evaluate(_rule: string): Promise<{ count: number; sample: string[]; sql: string }> {
-    throw notYet('Audience evaluation');
+  async createAudience(def: AudienceDef): Promise<Audience> {
+    return this.exclusive(() => insertAudience(this.db, def));
   }
-  async members(_audience: string): Promise<string[]> {
-    throw notYet('Audience membership');
+  async evaluate(rule: string, opts?: { mergePolicy?: string }): Promise<RuleEvaluation> {
+    return this.exclusive(() => evaluateRule(this.db, rule, opts?.mergePolicy));
+  }
+  async members(audience: string): Promise<string[]> {
+    return this.exclusive(() => audienceMembers(this.db, audience));
   }
 
   // governance and activation

@@ -153,12 +153,32 @@ export interface IdentityGraph {
   edges: GraphEdge[];
 }
 
+export interface AudienceDef {
+  name: string;
+  /** In the rule language of DESIGN.md, e.g. partner.netWorth > 1000000 and not account.hasAdvisor */
+  rule: string;
+  /** Name or id; the sandbox's default policy when absent */
+  mergePolicy?: string;
+  description?: string;
+}
 export interface Audience {
   id: string;
   name: string;
   rule: string;
-  mergePolicy?: string;
+  /** The merge policy's name */
+  mergePolicy: string;
+  description: string;
+  createdAt: string;
   [k: string]: unknown;
+}
+/** An exact evaluation: every matching profile counted, a first page of their ids, the SQL it ran. */
+export interface RuleEvaluation {
+  count: number;
+  sample: string[];
+  sql: string;
+  /** The attribute and event field paths the rule reads */
+  fields: string[];
+  mergePolicy: string;
 }
 export interface Label {
   id: string;
@@ -230,8 +250,9 @@ export interface Sandbox {
   deleteBatch(batchId: string): Promise<void>;
   profile(namespace: string, id: string, opts?: { mergePolicy?: string }): Promise<Profile | null>;
   identityGraph(namespace: string, id: string): Promise<IdentityGraph | null>;
-  createAudience(def: { name: string; rule: string; mergePolicy?: string }): Promise<Audience>;
-  evaluate(rule: string): Promise<{ count: number; sample: string[]; sql: string }>;
+  createAudience(def: AudienceDef): Promise<Audience>;
+  audiences(): Promise<Audience[]>;
+  evaluate(rule: string, opts?: { mergePolicy?: string }): Promise<RuleEvaluation>;
   members(audience: string): Promise<string[]>;
   labels(): Promise<Label[]>;
   marketingActions(): Promise<MarketingAction[]>;

@@ -63,6 +63,19 @@ const MIGRATIONS: string[] = [
   INSERT INTO profile_ids (pno, home, merged_into)
     SELECT iid, iid, comp FROM identities WHERE was_root = 1 AND comp != iid;
   ALTER TABLE identities DROP COLUMN was_root;
+  `,
+  // Audiences, and the profile snapshot they are evaluated on (../segment/snapshot.ts): seg_profiles
+  // gains a typed column per profile attribute (seg_columns) as schemas appear.
+  `
+  CREATE TABLE audiences (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, rule TEXT NOT NULL,
+    merge_policy TEXT NOT NULL REFERENCES merge_policies(id), description TEXT NOT NULL,
+    created_at TEXT NOT NULL);
+  CREATE TABLE seg_columns (path TEXT PRIMARY KEY, col TEXT NOT NULL UNIQUE, type TEXT NOT NULL);
+  CREATE TABLE seg_profiles (policy TEXT NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (policy, pid))
+    WITHOUT ROWID;
+  CREATE TABLE seg_state (policy TEXT PRIMARY KEY, max_rid INTEGER NOT NULL, max_change INTEGER NOT NULL);
+  CREATE TABLE profile_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, pno INTEGER NOT NULL);
   `
 ];
 

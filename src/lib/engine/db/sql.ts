@@ -3,7 +3,8 @@ import type { Database } from './sqlite';
 /** A query with its bound values: SQL text never has values spliced into it. */
 export interface Query {
   sql: string;
-  params?: (string | number | null)[];
+  /** Positional (?) or named (:name, keys with their prefix) */
+  params?: (string | number | null)[] | Record<string, string | number | null>;
 }
 
 export type Row = Record<string, string | number | null | Uint8Array>;

@@ -2,6 +2,7 @@
 // Restitching loads the closed set of graphs a change touches, runs ./stitch.ts and writes back comps.
 import type { Database } from '../db/sqlite';
 import { all, inChunks, run } from '../db/sql';
+import { logProfileChanges } from '../segment/snapshot';
 import { assignProfileNumbers } from './persistentIds';
 import type { Namespace } from '../types';
 import { stitch, type StitchNode, type StitchRecord } from './stitch';
@@ -100,14 +101,18 @@ export function restitch(
   const { comp: graph, evicted } = stitch(nodes, [...records.values()]);
   const numbers = assignProfileNumbers(db, { graph, evicted, before, allocate });
   const stmt = db.prepare('UPDATE identities SET comp = ? WHERE iid = ?');
+  const changed: number[] = [];
   try {
     for (const [iid, pno] of numbers) {
       const old = before.get(iid);
-      if (old !== undefined && old !== pno) stmt.run([pno, iid]);
+      if (old === undefined || old === pno) continue;
+      stmt.run([pno, iid]);
+      changed.push(old, pno);
     }
   } finally {
     stmt.free();
   }
+  logProfileChanges(db, changed);
   return numbers;
 }
 

@@ -1,0 +1,257 @@
+// Audience rules -> SQL over the profile snapshot (./snapshot.ts), values always bound, never spliced.
+// Each test compiles to an expression that is 0 or 1 (a missing value fails the test, `not` passes
+// it), so `not` and `or` mean what they say when attributes are absent.
+import type { CalculatedAttribute, FieldDef } from '../types';
+import {
+  parseRule,
+  ruleError,
+  type AggregateNode,
+  type Operand,
+  type PathNode,
+  type Pos,
+  type RuleNode,
+  type ValueNode
+} from './parse';
+
+type ValueType = 'number' | 'string' | 'boolean' | 'date' | 'datetime';
+type Param = string | number | null;
+
+export interface RuleContext {
+  /** Profile attributes by field path: their type and snapshot column */
+  attributes: Map<string, { type: FieldDef['type']; column: string }>;
+  eventFields: Map<string, FieldDef['type']>;
+  calculated: Map<string, CalculatedAttribute>;
+  /** Ids of the profile-enabled event datasets */
+  eventDatasets: string[];
+  stitching: 'privateGraph' | 'none';
+  now: number;
+}
+
+export interface CompiledRule {
+  /** A condition on the snapshot row `p`, with named parameters (:r1, :r2, ...) */
+  where: string;
+  params: Record<string, Param>;
+  /** Field paths the rule reads, for governance lineage */
+  fields: string[];
+}
+
+const DAY = 86_400_000;
+const TIMESTAMP = `coalesce(json_extract(e.data, '$.timestamp'), e.ts)`;
+
+const typeOf = (t: FieldDef['type']): ValueType => (t === 'integer' ? 'number' : t);
+const jsonPath = (path: string) => `$."${path}"`;
+
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const keep = d[j];
+      d[j] = Math.min(
+        d[j] + 1,
+        d[j - 1] + 1,
+        prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1)
+      );
+      prev = keep;
+    }
+  }
+  return d[b.length];
+}
+
+function unknown(pos: Pos, what: string, name: string, known: Iterable<string>): Error {
+  const best = [...known].map((k) => [k, distance(name, k)] as const).sort((a, b) => a[1] - b[1])[0];
+  const hint = best && best[1] <= Math.max(2, name.length / 3) ? ` Did you mean ${best[0]}?` : '';
+  return ruleError(pos, `${name} is not ${what} in this sandbox.${hint}`);
+}
+
+export function compileRule(text: string, ctx: RuleContext): CompiledRule {
+  return compileAst(parseRule(text), ctx);
+}
+
+function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
+  const params: Record<string, Param> = {};
+  const fields = new Set<string>();
+  let n = 0;
+  const bind = (v: Param) => {
+    const name = `:r${++n}`;
+    params[name] = v;
+    return name;
+  };
+
+  // A profile's events through its identities (CROSS JOIN keeps that order, and the unary + keeps
+  // the planner off the dataset index, which would scan every event of a dataset per profile)
+  const eventScope = () => {
+    const from =
+      ctx.stitching === 'none'
+        ? 'FROM records e WHERE e.fkey = p.pid'
+        : 'FROM identities m CROSS JOIN records e ON e.fkey = m.iid WHERE m.comp = p.pid';
+    const datasets = ctx.eventDatasets.length
+      ? `+e.dataset_id IN (${ctx.eventDatasets.map(bind).join(', ')})`
+      : '0';
+    return `${from} AND ${datasets}`;
+  };
+
+  /** An operand as SQL, with its type; inEvent: paths name fields of one event `e`. */
+  const operand = (o: Operand, inEvent: boolean): { sql: string; type: ValueType } => {
+    if (o.kind === 'aggregate') return aggregate(o);
+    return inEvent ? eventPath(o) : profilePath(o);
+  };
+
+  const profilePath = (p: PathNode): { sql: string; type: ValueType } => {
+    if (p.name.startsWith('calc.')) return calculated(p);
+    const attr = ctx.attributes.get(p.name);
+    if (!attr) {
+      throw unknown(p.pos, 'a profile attribute', p.name, [
+        ...ctx.attributes.keys(),
+        ...[...ctx.calculated.keys()].map((n) => `calc.${n}`)
+      ]);
+    }
+    fields.add(p.name);
+    return { sql: `p."${attr.column}"`, type: typeOf(attr.type) };
+  };
+
+  const eventPath = (p: PathNode): { sql: string; type: ValueType } => {
+    if (p.name === 'eventType') return { sql: `json_extract(e.data, '$.eventType')`, type: 'string' };
+    if (p.name === 'timestamp') return { sql: TIMESTAMP, type: 'datetime' };
+    const t = ctx.eventFields.get(p.name);
+    if (!t)
+      throw unknown(p.pos, 'an event field', p.name, ['eventType', 'timestamp', ...ctx.eventFields.keys()]);
+    fields.add(p.name);
+    return { sql: `json_extract(e.data, ${bind(jsonPath(p.name))})`, type: typeOf(t) };
+  };
+
+  const aggregate = (a: AggregateNode): { sql: string; type: ValueType } => {
+    let x = '';
+    if (a.field) {
+      const f = eventPath(a.field);
+      if (f.type !== 'number')
+        throw ruleError(a.field.pos, `${a.fn} needs a number field; ${a.field.name} is a ${f.type}.`);
+      x = f.sql;
+    }
+    const fn = a.fn === 'count' ? 'count(*)' : a.fn === 'sum' ? `coalesce(sum(${x}), 0)` : `${a.fn}(${x})`;
+    const scope = eventScope();
+    const where = a.where ? ` AND ${rule(a.where, true)}` : '';
+    return { sql: `(SELECT ${fn} ${scope}${where})`, type: 'number' };
+  };
+
+  /** A calculated attribute, computed in SQL exactly as ../profile/calculated.ts computes it. */
+  const calculated = (p: PathNode): { sql: string; type: ValueType } => {
+    const name = p.name.slice('calc.'.length);
+    const c = ctx.calculated.get(name);
+    if (!c)
+      throw unknown(
+        p.pos,
+        'a calculated attribute',
+        p.name,
+        [...ctx.calculated.keys()].map((n) => `calc.${n}`)
+      );
+    const x = c.field === null ? null : `json_extract(e.data, ${bind(jsonPath(c.field))})`;
+    const scope = eventScope();
+    let filter = '';
+    if (c.eventType !== null) filter += ` AND json_extract(e.data, '$.eventType') = ${bind(c.eventType)}`;
+    if (c.lookbackDays !== null)
+      filter += ` AND ${TIMESTAMP} > ${bind(new Date(ctx.now - c.lookbackDays * DAY).toISOString())}`;
+    if (x !== null) filter += ` AND ${x} IS NOT NULL`;
+    const fieldType = c.field === null ? 'datetime' : typeOf(ctx.eventFields.get(c.field) ?? 'string');
+    const sub = (select: string, tail = '') => `(SELECT ${select} ${scope}${filter}${tail})`;
+    switch (c.function) {
+      case 'count':
+        return { sql: sub('count(*)'), type: 'number' };
+      case 'sum':
+        return { sql: sub(`round(coalesce(sum(${x}), 0), 6)`), type: 'number' };
+      case 'avg':
+        return { sql: sub(`round(avg(${x}), 6)`), type: 'number' };
+      case 'min':
+      case 'max':
+        return { sql: sub(`${c.function}(${x})`), type: 'number' };
+      case 'first':
+      case 'last':
+        return {
+          sql: sub(
+            x ?? TIMESTAMP,
+            ` ORDER BY ${TIMESTAMP} ${c.function === 'first' ? 'ASC' : 'DESC'} LIMIT 1`
+          ),
+          type: fieldType
+        };
+      case 'daysSince':
+        return {
+          sql: sub(
+            `(CAST(${bind(ctx.now)} AS INTEGER) - CAST(round(unixepoch(max(${TIMESTAMP}), 'subsec') * 1000) AS INTEGER)) / ${DAY}`
+          ),
+          type: 'number'
+        };
+    }
+  };
+
+  const value = (v: ValueNode, want: ValueType, subject: string): string => {
+    if (v.kind === 'now') {
+      if (want !== 'date' && want !== 'datetime')
+        throw ruleError(v.pos, `${subject} is a ${want}, not a time.`);
+      const iso = new Date(ctx.now + v.offsetMs).toISOString();
+      return bind(want === 'date' ? iso.slice(0, 10) : iso);
+    }
+    const got = typeof v.value;
+    if (want === 'number' && got !== 'number')
+      throw ruleError(v.pos, `${subject} is a number; compare it with a number.`);
+    if (want === 'boolean' && got !== 'boolean') throw ruleError(v.pos, `${subject} is true or false.`);
+    if ((want === 'string' || want === 'date' || want === 'datetime') && got !== 'string') {
+      throw ruleError(v.pos, `${subject} is a ${want}; write the value in quotes.`);
+    }
+    return bind(typeof v.value === 'boolean' ? (v.value ? 1 : 0) : v.value);
+  };
+
+  const subjectOf = (o: Operand) => (o.kind === 'path' ? o.name : `${o.fn}(...)`);
+
+  const rule = (n: RuleNode, inEvent: boolean): string => {
+    switch (n.kind) {
+      case 'and':
+      case 'or':
+        return `(${rule(n.left, inEvent)} ${n.kind.toUpperCase()} ${rule(n.right, inEvent)})`;
+      case 'not':
+        return `(NOT ${rule(n.rule, inEvent)})`;
+      case 'exists': {
+        const o = operand(n.path, inEvent);
+        return `(${o.sql} IS NOT NULL)`;
+      }
+      case 'compare': {
+        const o = operand(n.left, inEvent);
+        if (o.type === 'boolean' && n.op !== '=' && n.op !== '!=') {
+          throw ruleError(n.pos, `${subjectOf(n.left)} is true or false: use = or !=.`);
+        }
+        return `((${o.sql} ${n.op} ${value(n.right, o.type, subjectOf(n.left))}) IS 1)`;
+      }
+      case 'in': {
+        const o = operand(n.left, inEvent);
+        if (o.type === 'boolean') throw ruleError(n.pos, `${subjectOf(n.left)} is true or false: use =.`);
+        const list = n.values.map((v) => value(v, o.type, subjectOf(n.left))).join(', ');
+        return `((${o.sql} IN (${list})) IS 1)`;
+      }
+      case 'text': {
+        const o = operand(n.left, inEvent);
+        if (o.type !== 'string')
+          throw ruleError(n.pos, `${n.op} compares text; ${subjectOf(n.left)} is a ${o.type}.`);
+        const lit = value(n.value, 'string', subjectOf(n.left));
+        // case-insensitive, as a marketer reads "@gmail.com"
+        if (n.op === 'startsWith')
+          return `((substr(lower(${o.sql}), 1, length(${lit})) = lower(${lit})) IS 1)`;
+        if (n.op === 'endsWith') return `((substr(lower(${o.sql}), -length(${lit})) = lower(${lit})) IS 1)`;
+        return `((instr(lower(${o.sql}), lower(${lit})) > 0) IS 1)`;
+      }
+      case 'truthy': {
+        const o = operand(n.left, inEvent);
+        if (n.left.kind === 'aggregate') return `((${o.sql}) > 0)`;
+        if (o.type !== 'boolean') {
+          throw ruleError(
+            n.pos,
+            `${subjectOf(n.left)} is a ${o.type}: compare it (${subjectOf(n.left)} = ...) or test exists ${subjectOf(n.left)}.`
+          );
+        }
+        return `((${o.sql}) IS 1)`;
+      }
+    }
+  };
+
+  const where = rule(ast, false);
+  return { where, params, fields: [...fields] };
+}

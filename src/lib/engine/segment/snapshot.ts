@@ -1,0 +1,152 @@
+// The profile snapshot audiences are evaluated on: one row per profile and merge policy, one typed
+// column per profile attribute (seg_profiles), merged in SQL exactly as ../profile/assemble.ts merges
+// (dataset precedence, then record time, then ingest order; later wins). Rules then scan plain
+// columns, not JSON. It is brought up to date before each evaluation: only the profiles that records
+// ingested since (or graph changes logged in profile_changes) touched are rebuilt; a deleted batch
+// rebuilds it whole.
+import type { Database } from '../db/sqlite';
+import { all, one, run } from '../db/sql';
+import type { FieldDef, MergePolicy, SchemaDef } from '../types';
+
+export interface SnapshotColumn {
+  path: string;
+  column: string;
+  type: FieldDef['type'];
+}
+
+/** A full rebuild beats an incremental one past this many touched profiles. */
+const INCREMENTAL_LIMIT = 20_000;
+
+/** One column per profile attribute path of any profile schema, added as schemas appear. */
+export function snapshotColumns(db: Database): SnapshotColumn[] {
+  const have = new Map(
+    all<{ path: string; col: string; type: FieldDef['type'] }>(db, {
+      sql: 'SELECT * FROM seg_columns ORDER BY rowid'
+    }).map((r) => [r.path, { path: r.path, column: r.col, type: r.type }])
+  );
+  const defs = all<{ def: string }>(db, {
+    sql: "SELECT def FROM schemas WHERE class = 'profile' ORDER BY rowid"
+  });
+  for (const { def } of defs) {
+    for (const f of (JSON.parse(def) as SchemaDef).fields) {
+      if (have.has(f.path)) continue;
+      const column = `a${have.size + 1}`;
+      const affinity =
+        f.type === 'number' ? 'REAL' : f.type === 'integer' || f.type === 'boolean' ? 'INTEGER' : 'TEXT';
+      run(db, { sql: `ALTER TABLE seg_profiles ADD COLUMN "${column}" ${affinity}` });
+      run(db, {
+        sql: 'INSERT INTO seg_columns (path, col, type) VALUES (?, ?, ?)',
+        params: [f.path, column, f.type]
+      });
+      have.set(f.path, { path: f.path, column, type: f.type });
+    }
+  }
+  return [...have.values()];
+}
+
+/** Brings the policy's snapshot up to date with the records and graphs; returns its columns. */
+export function refreshSnapshot(db: Database, policy: MergePolicy): SnapshotColumn[] {
+  const columns = snapshotColumns(db);
+  const maxRid = Number(one<{ m: number }>(db, { sql: 'SELECT coalesce(max(rid), 0) AS m FROM records' })!.m);
+  const maxChange = Number(
+    one<{ m: number }>(db, { sql: 'SELECT coalesce(max(seq), 0) AS m FROM profile_changes' })!.m
+  );
+  const state = one<{ max_rid: number; max_change: number }>(db, {
+    sql: 'SELECT max_rid, max_change FROM seg_state WHERE policy = ?',
+    params: [policy.id]
+  });
+  if (state && state.max_rid === maxRid && state.max_change === maxChange) return columns;
+
+  const graph = policy.stitching !== 'none';
+  let dirty: number[] | null = null;
+  if (state) {
+    dirty = all<{ pid: number }>(db, {
+      sql: graph
+        ? `SELECT i.comp AS pid FROM records r JOIN identities i ON i.iid = r.fkey WHERE r.rid > :rid
+           UNION SELECT pno FROM profile_changes WHERE seq > :change`
+        : 'SELECT DISTINCT fkey AS pid FROM records WHERE rid > :rid AND fkey IS NOT NULL',
+      params: graph ? { ':rid': state.max_rid, ':change': state.max_change } : { ':rid': state.max_rid }
+    }).map((r) => r.pid);
+    if (dirty.length > INCREMENTAL_LIMIT) dirty = null;
+  }
+
+  const params: Record<string, string | number> = { ':policy': policy.id };
+  const precedence = policy.attributeMerge === 'datasetPrecedence' ? policy.datasetOrder : [];
+  const prec = precedence.length
+    ? `CASE d.name ${precedence
+        .map((name, i) => {
+          params[`:d${i}`] = name;
+          params[`:r${i}`] = precedence.length - i;
+          return `WHEN :d${i} THEN :r${i}`;
+        })
+        .join(' ')} ELSE 0 END`
+    : '0';
+  // the winning value of each column: the greatest (precedence, time, rid) key among the profile
+  // records that hold it, carried in front of the value and cut off again
+  const picks = columns.map((c, i) => {
+    params[`:p${i}`] = `$."${c.path}"`;
+    const latest = `max(CASE WHEN x.class = 'profile' AND json_type(x.data, :p${i}) != 'null'
+      THEN x.ord || char(2) || json_extract(x.data, :p${i}) END)`;
+    const raw = `substr(${latest}, instr(${latest}, char(2)) + 1)`;
+    return c.type === 'number' || c.type === 'integer' || c.type === 'boolean'
+      ? `CAST(${raw} AS NUMERIC)`
+      : raw;
+  });
+  const source = dirty
+    ? graph
+      ? 'temp.seg_dirty dd JOIN identities i ON i.comp = dd.pid JOIN records r ON r.fkey = i.iid'
+      : 'temp.seg_dirty dd JOIN records r ON r.fkey = dd.pid'
+    : graph
+      ? 'records r JOIN identities i ON i.iid = r.fkey'
+      : 'records r';
+  const insert = `INSERT INTO seg_profiles (policy, pid${columns.map((c) => `, "${c.column}"`).join('')})
+    SELECT :policy, x.pid${picks.map((p) => `, ${p}`).join('')}
+      FROM (SELECT ${graph ? 'i.comp' : 'r.fkey'} AS pid, r.data, s.class,
+                   printf('%04d', ${prec}) || r.ts || char(1) || printf('%012d', r.rid) AS ord
+              FROM ${source} JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1
+              JOIN schemas s ON s.id = d.schema_id
+             WHERE r.fkey IS NOT NULL) x
+     GROUP BY x.pid`;
+
+  if (dirty) {
+    run(db, { sql: 'CREATE TEMP TABLE IF NOT EXISTS seg_dirty (pid INTEGER PRIMARY KEY)' });
+    run(db, { sql: 'DELETE FROM temp.seg_dirty' });
+    const add = db.prepare('INSERT OR IGNORE INTO temp.seg_dirty (pid) VALUES (?)');
+    try {
+      for (const pid of dirty) add.run([pid]);
+    } finally {
+      add.free();
+    }
+    run(db, {
+      sql: 'DELETE FROM seg_profiles WHERE policy = ? AND pid IN (SELECT pid FROM temp.seg_dirty)',
+      params: [policy.id]
+    });
+  } else {
+    run(db, { sql: 'DELETE FROM seg_profiles WHERE policy = ?', params: [policy.id] });
+  }
+  run(db, { sql: insert, params });
+  run(db, {
+    sql: `INSERT INTO seg_state (policy, max_rid, max_change) VALUES (?, ?, ?)
+          ON CONFLICT (policy) DO UPDATE SET max_rid = excluded.max_rid, max_change = excluded.max_change`,
+    params: [policy.id, maxRid, maxChange]
+  });
+  // graph changes every snapshot has seen are no longer needed
+  run(db, { sql: 'DELETE FROM profile_changes WHERE seq <= (SELECT min(max_change) FROM seg_state)' });
+  return columns;
+}
+
+/** Called when records leave (a deleted batch): every snapshot is rebuilt on its next use. */
+export function invalidateSnapshots(db: Database): void {
+  run(db, { sql: 'DELETE FROM seg_state' });
+}
+
+/** Records which profile numbers a restitch changed, while any snapshot exists to update. */
+export function logProfileChanges(db: Database, pnos: Iterable<number>): void {
+  if (!one(db, { sql: 'SELECT 1 FROM seg_state LIMIT 1' })) return;
+  const add = db.prepare('INSERT INTO profile_changes (pno) VALUES (?)');
+  try {
+    for (const p of new Set(pnos)) add.run([p]);
+  } finally {
+    add.free();
+  }
+}
