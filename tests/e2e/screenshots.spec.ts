@@ -62,8 +62,22 @@ test('every screen', async ({ page }) => {
   await lookUpProfile(page, 'ECID', FAMILY_LAPTOP_ECID);
   await shot(page, '12-profile-family-laptop');
 
-  for (const [i, path] of ['/audiences/', '/policies/', '/destinations/'].entries()) {
+  await page.goto('/audiences/');
+  await page.getByRole('button', { name: 'Loyal customers' }).click();
+  await expect(page.getByTestId('audience-preview-count')).toBeVisible();
+  await shot(page, '13-audience-editor-retail');
+  await page.getByLabel('Name', { exact: true }).fill('Loyal customers');
+  await page.getByRole('button', { name: 'Save audience' }).click();
+  await expect(page.getByTestId('audience-count')).toBeVisible();
+  await shot(page, '13-audience-view');
+  await page.goto('/audiences/');
+  await shot(page, '13-audiences');
+  await page.getByLabel('Rule').fill('calc.cartAbandons30d >= 3 and\nloyalty.teir = "gold"');
+  await expect(page.getByRole('alert')).toBeVisible();
+  await shot(page, '13-audience-error');
+
+  for (const [i, path] of ['/policies/', '/destinations/'].entries()) {
     await page.goto(path);
-    await shot(page, `${13 + i}-${path.replaceAll('/', '')}`);
+    await shot(page, `${14 + i}-${path.replaceAll('/', '')}`);
   }
 });

@@ -15,6 +15,7 @@ type Page =
   | '/profiles/merge-policies/'
   | '/profiles/api/'
   | '/audiences/'
+  | '/audiences/view/'
   | '/policies/'
   | '/destinations/';
 
@@ -28,3 +29,5 @@ export function href(page: Page, query: Record<string, string | undefined> = {})
 
 export const profileHref = (namespace: string, id: string, mergePolicy?: string): ResolvedPathname =>
   href('/profiles/', { ns: namespace, id, mp: mergePolicy });
+
+export const audienceHref = (name: string): ResolvedPathname => href('/audiences/view/', { name });
