@@ -1,6 +1,6 @@
 // Audience rules -> SQL over the profile snapshot (./snapshot.ts), values always bound, never spliced.
-// Each test compiles to an expression that is 0 or 1 (a missing value fails the test, `not` passes
-// it), so `not` and `or` mean what they say when attributes are absent.
+// A test on a missing value is NULL, which WHERE, AND and OR already read as false; only `not` needs
+// it made false first (coalesce), so `not` passes it: two-valued logic, at no cost to plain tests.
 import type { CalculatedAttribute, FieldDef } from '../types';
 import {
   parseRule,
@@ -209,7 +209,7 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
       case 'or':
         return `(${rule(n.left, inEvent)} ${n.kind.toUpperCase()} ${rule(n.right, inEvent)})`;
       case 'not':
-        return `(NOT ${rule(n.rule, inEvent)})`;
+        return `(NOT coalesce(${rule(n.rule, inEvent)}, 0))`;
       case 'exists': {
         const o = operand(n.path, inEvent);
         return `(${o.sql} IS NOT NULL)`;
@@ -219,13 +219,13 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
         if (o.type === 'boolean' && n.op !== '=' && n.op !== '!=') {
           throw ruleError(n.pos, `${subjectOf(n.left)} is true or false: use = or !=.`);
         }
-        return `((${o.sql} ${n.op} ${value(n.right, o.type, subjectOf(n.left))}) IS 1)`;
+        return `(${o.sql} ${n.op} ${value(n.right, o.type, subjectOf(n.left))})`;
       }
       case 'in': {
         const o = operand(n.left, inEvent);
         if (o.type === 'boolean') throw ruleError(n.pos, `${subjectOf(n.left)} is true or false: use =.`);
         const list = n.values.map((v) => value(v, o.type, subjectOf(n.left))).join(', ');
-        return `((${o.sql} IN (${list})) IS 1)`;
+        return `(${o.sql} IN (${list}))`;
       }
       case 'text': {
         const o = operand(n.left, inEvent);
@@ -233,10 +233,9 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
           throw ruleError(n.pos, `${n.op} compares text; ${subjectOf(n.left)} is a ${o.type}.`);
         const lit = value(n.value, 'string', subjectOf(n.left));
         // case-insensitive, as a marketer reads "@gmail.com"
-        if (n.op === 'startsWith')
-          return `((substr(lower(${o.sql}), 1, length(${lit})) = lower(${lit})) IS 1)`;
-        if (n.op === 'endsWith') return `((substr(lower(${o.sql}), -length(${lit})) = lower(${lit})) IS 1)`;
-        return `((instr(lower(${o.sql}), lower(${lit})) > 0) IS 1)`;
+        if (n.op === 'startsWith') return `(substr(lower(${o.sql}), 1, length(${lit})) = lower(${lit}))`;
+        if (n.op === 'endsWith') return `(substr(lower(${o.sql}), -length(${lit})) = lower(${lit}))`;
+        return `(instr(lower(${o.sql}), lower(${lit})) > 0)`;
       }
       case 'truthy': {
         const o = operand(n.left, inEvent);
@@ -247,7 +246,7 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
             `${subjectOf(n.left)} is a ${o.type}: compare it (${subjectOf(n.left)} = ...) or test exists ${subjectOf(n.left)}.`
           );
         }
-        return `((${o.sql}) IS 1)`;
+        return `(${o.sql} = 1)`;
       }
     }
   };

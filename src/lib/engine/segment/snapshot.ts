@@ -82,12 +82,14 @@ export function refreshSnapshot(db: Database, policy: MergePolicy): SnapshotColu
         .join(' ')} ELSE 0 END`
     : '0';
   // the winning value of each column: the greatest (precedence, time, rid) key among the profile
-  // records that hold it, carried in front of the value and cut off again
-  const picks = columns.map((c, i) => {
+  // records that hold it (a missing or null value makes the whole text null, and max skips it), carried
+  // in front of the value and cut off again
+  const latest = columns.map((c, i) => {
     params[`:p${i}`] = `$."${c.path}"`;
-    const latest = `max(CASE WHEN x.class = 'profile' AND json_type(x.data, :p${i}) != 'null'
-      THEN x.ord || char(2) || json_extract(x.data, :p${i}) END)`;
-    const raw = `substr(${latest}, instr(${latest}, char(2)) + 1)`;
+    return `max(CASE WHEN x.class = 'profile' THEN x.ord || char(2) || json_extract(x.data, :p${i}) END) AS m${i}`;
+  });
+  const picks = columns.map((c, i) => {
+    const raw = `substr(m${i}, instr(m${i}, char(2)) + 1)`;
     return c.type === 'number' || c.type === 'integer' || c.type === 'boolean'
       ? `CAST(${raw} AS NUMERIC)`
       : raw;
@@ -100,13 +102,14 @@ export function refreshSnapshot(db: Database, policy: MergePolicy): SnapshotColu
       ? 'records r JOIN identities i ON i.iid = r.fkey'
       : 'records r';
   const insert = `INSERT INTO seg_profiles (policy, pid${columns.map((c) => `, "${c.column}"`).join('')})
-    SELECT :policy, x.pid${picks.map((p) => `, ${p}`).join('')}
-      FROM (SELECT ${graph ? 'i.comp' : 'r.fkey'} AS pid, r.data, s.class,
-                   printf('%04d', ${prec}) || r.ts || char(1) || printf('%012d', r.rid) AS ord
-              FROM ${source} JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1
-              JOIN schemas s ON s.id = d.schema_id
-             WHERE r.fkey IS NOT NULL) x
-     GROUP BY x.pid`;
+    SELECT :policy, pid${picks.map((p) => `, ${p}`).join('')}
+      FROM (SELECT x.pid AS pid${latest.map((l) => `, ${l}`).join('')}
+              FROM (SELECT ${graph ? 'i.comp' : 'r.fkey'} AS pid, r.data, s.class,
+                           printf('%04d', ${prec}) || r.ts || char(1) || printf('%012d', r.rid) AS ord
+                      FROM ${source} JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1
+                      JOIN schemas s ON s.id = d.schema_id
+                     WHERE r.fkey IS NOT NULL) x
+             GROUP BY x.pid)`;
 
   if (dirty) {
     run(db, { sql: 'CREATE TEMP TABLE IF NOT EXISTS seg_dirty (pid INTEGER PRIMARY KEY)' });
