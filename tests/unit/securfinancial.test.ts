@@ -93,6 +93,37 @@ describe('the securfinancial template', () => {
   });
 });
 
+describe('the demo audience', () => {
+  it('"High earning homeowner prospects" holds exactly the profiles its rule describes, Bobby Brown among them', async () => {
+    const sb = await openSandbox({ template: 'securfinancial' });
+    const [audience] = await sb.audiences();
+    expect(audience).toMatchObject({ name: 'High earning homeowner prospects' });
+    const ids = await sb.query("SELECT ns, value FROM identities WHERE ns IN ('Email', 'PartnerID')");
+    const expected = new Set<string>();
+    for (const [ns, value] of ids.rows as [string, string][]) {
+      const a = (await sb.profile(ns, value))!;
+      const at = a.attributes;
+      if (
+        (at['partner.netWorth'] as number) > 1_000_000 &&
+        (at['partner.mortgagePropensity'] as number) >= 0.7 &&
+        at['account.hasAdvisor'] !== true
+      ) {
+        expected.add(a.profileId);
+      }
+    }
+    const members = await sb.members(audience.name);
+    expect(members.sort()).toEqual([...expected].sort());
+    // partner and first-party attributes both decide: the rule reads each kind
+    expect((await sb.evaluate(audience.rule)).fields).toEqual(
+      expect.arrayContaining(['partner.netWorth', 'partner.mortgagePropensity', 'account.hasAdvisor'])
+    );
+    const bobby = (await sb.profile('Email', 'bobby.brown@example.com'))!;
+    expect(members).toContain(bobby.profileId);
+    expect(bobby.audiences).toEqual(['High earning homeowner prospects']);
+    sb.close();
+  });
+});
+
 describe('the profile browser', () => {
   it('keeps customers and prospects apart, newest first, a page at a time', async () => {
     const sb = await openSandbox({ template: 'securfinancial' });

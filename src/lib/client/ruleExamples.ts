@@ -8,8 +8,8 @@ interface Example {
 const EXAMPLES: Example[] = [
   {
     label: 'High earning homeowner prospects',
-    rule: 'partner.netWorth > 1000000 and partner.homeowner and partner.mortgagePropensity >= 0.7\nand not account.hasAdvisor',
-    needs: ['partner.netWorth', 'partner.homeowner', 'partner.mortgagePropensity', 'account.hasAdvisor']
+    rule: 'partner.netWorth > 1000000 and partner.mortgagePropensity >= 0.7\nand not account.hasAdvisor',
+    needs: ['partner.netWorth', 'partner.mortgagePropensity', 'account.hasAdvisor']
   },
   {
     label: 'West and east coast',

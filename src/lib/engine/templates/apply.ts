@@ -31,4 +31,5 @@ export async function applyTemplate(sandbox: Sandbox, template: TemplateName): P
       );
     }
   }
+  for (const audience of catalog.audiences ?? []) await sandbox.createAudience(audience);
 }

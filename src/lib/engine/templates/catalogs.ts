@@ -1,6 +1,6 @@
 // The catalog of each demo template: schemas (with identities and labels) and datasets. Sample data
 // for them is made by ../generate/samples.ts.
-import type { CalculatedAttributeDef, FieldDef, SchemaDef } from '../types';
+import type { AudienceDef, CalculatedAttributeDef, FieldDef, SchemaDef } from '../types';
 
 const pii = (path: string, type: FieldDef['type'] = 'string', extra: Partial<FieldDef> = {}): FieldDef => ({
   path,
@@ -139,6 +139,8 @@ export interface TemplateCatalog {
   schemas: SchemaDef[];
   datasets: { name: string; schema: string }[];
   calculated?: CalculatedAttributeDef[];
+  /** Created after the sample is loaded, so they open with members */
+  audiences?: AudienceDef[];
 }
 
 /** The retail story's audiences (frequent cart abandoners, loyal customers) are built on these. */
@@ -194,6 +196,14 @@ export const TEMPLATE_CATALOGS: Record<'securfinancial' | 'retail', TemplateCata
     datasets: [
       { name: 'CRM Profiles', schema: 'CRM Profile' },
       { name: 'Partner Enrichment', schema: 'Partner Data Enrichment' }
+    ],
+    audiences: [
+      {
+        name: 'High earning homeowner prospects',
+        rule: 'partner.netWorth > 1000000 and partner.mortgagePropensity >= 0.7\nand not account.hasAdvisor',
+        description:
+          'Wealthy homeowners likely to refinance who have no advisor yet: partner net worth and mortgage propensity with the bank’s own advisor flag.'
+      }
     ]
   },
   retail: {
@@ -203,6 +213,18 @@ export const TEMPLATE_CATALOGS: Record<'securfinancial' | 'retail', TemplateCata
       { name: 'Web Events', schema: 'Web Events' },
       { name: 'App Events', schema: 'App Events' }
     ],
-    calculated: RETAIL_CALCULATED
+    calculated: RETAIL_CALCULATED,
+    audiences: [
+      {
+        name: 'Frequent cart abandoners',
+        rule: 'calc.cartAbandons30d >= 3',
+        description: 'Three or more abandoned checkouts in the last 30 days, web and app, known or not yet.'
+      },
+      {
+        name: 'Loyal customers',
+        rule: 'calc.purchases365d >= 4 and calc.lifetimeRevenue > 500',
+        description: 'Four or more purchases in the last year and more than $500 spent in all.'
+      }
+    ]
   }
 };
