@@ -876,3 +876,73 @@ describe('stitching a file larger than one chunk', () => {
     }
   });
 });
+
+describe('blocking a value after it was ingested', () => {
+  async function kiosk(): Promise<Sandbox> {
+    const sb = await sandbox();
+    await sb.ingest(
+      'People',
+      'email,phone,ecid,lastUpdated\na@x.com,,KIOSK-7,2024-01-01T00:00:00Z\nb@x.com,,KIOSK-7,2024-01-02T00:00:00Z\n,5550101,KIOSK-7,2024-01-03T00:00:00Z\n'
+    );
+    return sb;
+  }
+
+  it('splits the graphs it linked, re-keys records it keyed, and links again when unblocked', async () => {
+    const sb = await kiosk();
+    const merged = (await sb.profile('Email', 'a@x.com'))!;
+    expect(merged.identities.filter((i) => i.inGraph)).toHaveLength(4);
+    const settings = await sb.identitySettings();
+    await sb.updateIdentitySettings({ blockedValues: [...settings.blockedValues, ' kiosk-7 '] });
+    const a = (await sb.profile('Email', 'a@x.com'))!;
+    const b = (await sb.profile('Email', 'b@x.com'))!;
+    expect(a.profileId).not.toBe(b.profileId);
+    expect(a.identities.map((i) => i.id)).toEqual(['a@x.com']);
+    // the phone row was keyed by nothing better than its phone: it is the phone's profile now
+    expect((await sb.profile('Phone', '5550101'))!.identities.map((i) => i.id)).toEqual(['5550101']);
+    // the cookie is a graph of its own and links nobody
+    const graph = (await sb.identityGraph('ECID', 'KIOSK-7'))!;
+    expect(graph.nodes.filter((n) => n.inGraph)).toHaveLength(1);
+    // a new upload does not link through it either
+    await sb.ingest('People', 'email,ecid,lastUpdated\nc@x.com,KIOSK-7,2024-02-01T00:00:00Z\n');
+    expect((await sb.profile('Email', 'c@x.com'))!.identities.map((i) => i.id)).toEqual(['c@x.com']);
+
+    await sb.updateIdentitySettings({ blockedValues: settings.blockedValues });
+    expect((await sb.profile('Email', 'a@x.com'))!.profileId).toBe(merged.profileId);
+    expect((await sb.profile('Email', 'b@x.com'))!.profileId).toBe(merged.profileId);
+    sb.close();
+  });
+
+  it('gives the same profiles as blocking it before the upload, for any data', async () => {
+    const row = fc.record({
+      email: fc.constantFrom('a@x.com', 'b@x.com', 'c@x.com'),
+      ecid: fc.constantFrom('E1', 'E2', 'SHARED'),
+      day: fc.integer({ min: 1, max: 28 })
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 8 }), async (rows) => {
+        const file = [
+          'email,ecid,lastUpdated',
+          ...rows.map((r) => `${r.email},${r.ecid},2024-01-${String(r.day).padStart(2, '0')}T00:00:00Z`)
+        ].join('\n');
+        const late = await sandbox();
+        const early = await sandbox();
+        const blockedValues = [...(await late.identitySettings()).blockedValues, 'shared'];
+        await early.updateIdentitySettings({ blockedValues });
+        await early.ingest('People', file);
+        await late.ingest('People', file);
+        await late.updateIdentitySettings({ blockedValues });
+        for (const e of ['a@x.com', 'b@x.com', 'c@x.com']) {
+          const inGraph = async (sb: Sandbox) =>
+            (await sb.profile('Email', e))?.identities
+              .filter((i) => i.inGraph)
+              .map((i) => `${i.namespace}:${i.id}`)
+              .sort() ?? null;
+          expect(await inGraph(late), e).toEqual(await inGraph(early));
+        }
+        late.close();
+        early.close();
+      }),
+      { numRuns: 40, seed: 7 }
+    );
+  });
+});

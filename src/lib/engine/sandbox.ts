@@ -8,7 +8,7 @@ import { getNamespace, insertNamespace, listNamespaces } from './catalog/namespa
 import { findSchema, insertSchema, listSchemas } from './catalog/schemas';
 import { readMeta, writeMeta } from './db/meta';
 import { readOnlyQuery } from './db/readonly';
-import { all, one } from './db/sql';
+import { all, one, transaction } from './db/sql';
 import { applyPragmas, type Database } from './db/sqlite';
 import { CdpError, invalid } from './errors';
 import { LABELS, MARKETING_ACTIONS } from './governance/labels';
@@ -25,6 +25,7 @@ import {
   listAudiences
 } from './segment/audiences';
 import { resolveAnonymous, resolveComp, resolveFragment } from './identity/resolve';
+import { relinkBlocked } from './identity/relink';
 import { readIdentitySettings, writeIdentitySettings } from './identity/settings';
 import { deleteBatch } from './ingest/deleteBatch';
 import { ingestFile } from './ingest/ingest';
@@ -231,7 +232,14 @@ export class SqlSandbox implements Sandbox {
     return readIdentitySettings(this.db);
   }
   async updateIdentitySettings(patch: Partial<IdentitySettings>): Promise<IdentitySettings> {
-    return this.exclusive(() => writeIdentitySettings(this.db, patch));
+    return this.exclusive(() =>
+      transaction(this.db, () => {
+        const before = readIdentitySettings(this.db).blockedValues;
+        const after = writeIdentitySettings(this.db, patch);
+        relinkBlocked(this.db, this.nsMap(), before, after.blockedValues);
+        return after;
+      })
+    );
   }
   async mergePolicies(): Promise<MergePolicy[]> {
     return listMergePolicies(this.db);

@@ -354,7 +354,10 @@ export interface CalculatedAttribute extends Required<Pick<CalculatedAttributeDe
 export type IdentityStrategy = 'continue' | 'isolate';
 export interface IdentitySettings {
   strategy: IdentityStrategy;
-  /** Values that never link, matched trimmed and case-insensitively; they apply to later uploads. */
+  /**
+   * Values that never link, matched trimmed and case-insensitively. A change applies to the data already
+   * there too: graphs linked through a newly blocked value are re-derived without it.
+   */
   blockedValues: string[];
 }
 
