@@ -24,11 +24,12 @@ test('an unknown dataset or profile says so instead of failing', async ({ page }
   await expect(page.getByRole('alert')).toContainText('No dataset named "Nope"');
   await openApp(page, '/profiles/?ns=Email&id=nobody%40nowhere.example');
   await expect(page.getByTestId('profile-not-found')).toBeVisible();
+  await openApp(page, '/audiences/view/?name=Nope');
+  await expect(page.getByRole('status').filter({ hasText: 'No audience named' })).toContainText('Nope');
 });
 
 test('coming-soon screens describe what they will do', async ({ page }) => {
   for (const [path, title] of [
-    ['/audiences/', 'Audiences'],
     ['/policies/', 'Policies'],
     ['/destinations/', 'Destinations']
   ]) {
