@@ -93,21 +93,12 @@ function csvCell(v: string | number | undefined): string {
 
 export class SqlSandbox implements Sandbox {
   private lock: Promise<unknown> = Promise.resolve();
-  private writing = 0;
 
   constructor(private readonly db: Database) {}
 
   /** Writes run one at a time: an ingest holds its transaction across awaits. */
   private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
-    const run = async () => {
-      this.writing++;
-      try {
-        return await fn();
-      } finally {
-        this.writing--;
-      }
-    };
-    const next = this.lock.then(run, run);
+    const next = this.lock.then(fn, fn);
     this.lock = next.catch(() => undefined);
     return next;
   }
@@ -205,8 +196,7 @@ export class SqlSandbox implements Sandbox {
         calculated: listCalculated(this.db),
         anonymous
       }),
-      // while a write (an upload) is under way the snapshot is read as it stands, not refreshed
-      audiences: anonymous === 'only' ? [] : audiencesOf(this.db, target, this.writing === 0)
+      audiences: anonymous === 'only' ? [] : audiencesOf(this.db, target)
     });
     if (policy.stitching === 'none') {
       const fragment = resolveFragment(this.db, namespaces, namespace, id);

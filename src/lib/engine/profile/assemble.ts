@@ -56,6 +56,24 @@ const RECORD_SELECT = `SELECT r.rid, r.fkey, r.ids, r.ts, r.data, d.name AS data
   FROM records r JOIN datasets d ON d.id = r.dataset_id JOIN schemas s ON s.id = d.schema_id
   LEFT JOIN batches b ON b.seq = r.batch_seq`;
 
+/**
+ * The order a merge policy applies a profile's records in, later ones overwriting earlier ones: by
+ * dataset precedence first (when the policy has it), then record time, then ingest order.
+ */
+export function mergeOrder(
+  policy: MergePolicy
+): (
+  a: { dataset: string; ts: string; rid: number },
+  b: { dataset: string; ts: string; rid: number }
+) => number {
+  const rank = new Map(
+    policy.datasetOrder.map((name, i) => [name.toLowerCase(), policy.datasetOrder.length - i])
+  );
+  const precedence = (r: { dataset: string }) =>
+    policy.attributeMerge === 'datasetPrecedence' ? (rank.get(r.dataset.toLowerCase()) ?? 0) : 0;
+  return (a, b) => precedence(a) - precedence(b) || (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.rid - b.rid);
+}
+
 export function assembleProfile(
   db: Database,
   target: ProfileTarget,
@@ -84,11 +102,6 @@ export function assembleProfile(
         });
   const memberIds = 'comp' in target ? members.map((m) => m.iid) : [target.fragment];
   // Applied in order, later records overwrite earlier ones: by time, or by dataset precedence first
-  const rank = new Map(
-    policy.datasetOrder.map((name, i) => [name.toLowerCase(), policy.datasetOrder.length - i])
-  );
-  const precedence = (r: RecordRow) =>
-    policy.attributeMerge === 'datasetPrecedence' ? (rank.get(r.dataset.toLowerCase()) ?? 0) : 0;
   const records = inChunks(memberIds, (c, m) =>
     all<RecordRow>(db, {
       sql: `${RECORD_SELECT} WHERE r.fkey IN (${m}) AND d.profile_enabled = 1`,
@@ -96,7 +109,7 @@ export function assembleProfile(
     })
   )
     .filter(anonymityFilter(db, members, namespaces, opts.anonymous))
-    .sort((a, b) => precedence(a) - precedence(b) || (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.rid - b.rid));
+    .sort(mergeOrder(policy));
 
   // An anonymous profile shows the cookies and devices it is, not the ids its login records carried
   const shown =

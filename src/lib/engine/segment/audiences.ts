@@ -9,7 +9,7 @@ import { listCalculated } from '../profile/calculated';
 import { findMergePolicy } from '../profile/mergePolicies';
 import type { Audience, AudienceDef, FieldDef, MergePolicy, RuleEvaluation, SchemaDef } from '../types';
 import { compileRule, type CompiledRule } from './compile';
-import { refreshSnapshot, snapshotColumns, type SnapshotColumn } from './snapshot';
+import { refreshSnapshot, rewriteRows, snapshotColumns, type SnapshotColumn } from './snapshot';
 
 interface Row {
   id: string;
@@ -53,9 +53,9 @@ function selectMembers(compiled: CompiledRule): string {
 }
 
 /** Checks and compiles the rule first, so a typo costs no snapshot refresh. */
-function prepared(db: Database, rule: string, policy: MergePolicy, refresh = true) {
+function prepared(db: Database, rule: string, policy: MergePolicy) {
   const compiled = compile(db, rule, policy, snapshotColumns(db), Date.now());
-  if (refresh) transaction(db, () => refreshSnapshot(db, policy));
+  transaction(db, () => refreshSnapshot(db, policy));
   const params: Record<string, string | number | null> = { ...compiled.params, ':policy': policy.id };
   return { compiled, params };
 }
@@ -125,13 +125,10 @@ export function audienceMembers(db: Database, nameOrId: string): string[] {
 
 /**
  * The audiences a profile belongs to. A profile is a graph (comp) or one fragment; an audience under
- * a policy without stitching looks at the fragments the profile is made of.
+ * a policy without stitching looks at the fragments the profile is made of. Only this profile's rows
+ * of the snapshot are rebuilt, so a lookup right after a large upload does not wait for the rest.
  */
-export function audiencesOf(
-  db: Database,
-  target: { comp: number } | { fragment: number },
-  refresh: boolean
-): string[] {
+export function audiencesOf(db: Database, target: { comp: number } | { fragment: number }): string[] {
   const audiences = listAudiences(db);
   if (!audiences.length) return [];
   const comp =
@@ -148,12 +145,19 @@ export function audiencesOf(
           sql: `SELECT DISTINCT r.fkey AS f FROM identities i JOIN records r ON r.fkey = i.iid WHERE i.comp = ?`,
           params: [target.comp]
         }).map((r) => r.f);
+  const columns = snapshotColumns(db);
+  const rebuilt = new Set<string>();
   const out: string[] = [];
   for (const a of audiences) {
     const policy = findMergePolicy(db, a.mergePolicy);
     const pids = policy.stitching === 'none' ? fragments : comp === null ? [] : [comp];
     if (!pids.length) continue;
-    const { compiled, params } = prepared(db, a.rule, policy, refresh);
+    if (!rebuilt.has(policy.id)) {
+      rewriteRows(db, policy, columns, pids);
+      rebuilt.add(policy.id);
+    }
+    const compiled = compile(db, a.rule, policy, columns, Date.now());
+    const params: Record<string, string | number | null> = { ...compiled.params, ':policy': policy.id };
     const marks = pids.map((pid, i) => {
       params[`:pid${i}`] = pid;
       return `:pid${i}`;

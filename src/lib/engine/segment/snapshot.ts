@@ -1,11 +1,11 @@
 // The profile snapshot audiences are evaluated on: one row per profile and merge policy, one typed
-// column per profile attribute (seg_profiles), merged in SQL exactly as ../profile/assemble.ts merges
-// (dataset precedence, then record time, then ingest order; later wins). Rules then scan plain
-// columns, not JSON. It is brought up to date before each evaluation: only the profiles that records
+// column per profile attribute (seg_profiles), merged in the order ../profile/assemble.ts merges in
+// (mergeOrder). Rules then scan plain columns, not JSON. It is brought up to date before each evaluation: only the profiles that records
 // ingested since (or graph changes logged in profile_changes) touched are rebuilt; a deleted batch
 // rebuilds it whole.
 import type { Database } from '../db/sqlite';
 import { all, one, run } from '../db/sql';
+import { mergeOrder } from '../profile/assemble';
 import type { FieldDef, MergePolicy, SchemaDef } from '../types';
 
 export interface SnapshotColumn {
@@ -70,64 +70,17 @@ export function refreshSnapshot(db: Database, policy: MergePolicy): SnapshotColu
     if (dirty.length > INCREMENTAL_LIMIT) dirty = null;
   }
 
-  const params: Record<string, string | number> = { ':policy': policy.id };
-  const precedence = policy.attributeMerge === 'datasetPrecedence' ? policy.datasetOrder : [];
-  const prec = precedence.length
-    ? `CASE d.name ${precedence
-        .map((name, i) => {
-          params[`:d${i}`] = name;
-          params[`:r${i}`] = precedence.length - i;
-          return `WHEN :d${i} THEN :r${i}`;
-        })
-        .join(' ')} ELSE 0 END`
-    : '0';
-  // the winning value of each column: the greatest (precedence, time, rid) key among the profile
-  // records that hold it (a missing or null value makes the whole text null, and max skips it), carried
-  // in front of the value and cut off again
-  const latest = columns.map((c, i) => {
-    params[`:p${i}`] = `$."${c.path}"`;
-    return `max(CASE WHEN x.class = 'profile' THEN x.ord || char(2) || json_extract(x.data, :p${i}) END) AS m${i}`;
-  });
-  const picks = columns.map((c, i) => {
-    const raw = `substr(m${i}, instr(m${i}, char(2)) + 1)`;
-    return c.type === 'number' || c.type === 'integer' || c.type === 'boolean'
-      ? `CAST(${raw} AS NUMERIC)`
-      : raw;
-  });
-  const source = dirty
-    ? graph
-      ? 'temp.seg_dirty dd JOIN identities i ON i.comp = dd.pid JOIN records r ON r.fkey = i.iid'
-      : 'temp.seg_dirty dd JOIN records r ON r.fkey = dd.pid'
-    : graph
-      ? 'records r JOIN identities i ON i.iid = r.fkey'
-      : 'records r';
-  const insert = `INSERT INTO seg_profiles (policy, pid${columns.map((c) => `, "${c.column}"`).join('')})
-    SELECT :policy, pid${picks.map((p) => `, ${p}`).join('')}
-      FROM (SELECT x.pid AS pid${latest.map((l) => `, ${l}`).join('')}
-              FROM (SELECT ${graph ? 'i.comp' : 'r.fkey'} AS pid, r.data, s.class,
-                           printf('%04d', ${prec}) || r.ts || char(1) || printf('%012d', r.rid) AS ord
-                      FROM ${source} JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1
-                      JOIN schemas s ON s.id = d.schema_id
-                     WHERE r.fkey IS NOT NULL) x
-             GROUP BY x.pid)`;
-
-  if (dirty) {
-    run(db, { sql: 'CREATE TEMP TABLE IF NOT EXISTS seg_dirty (pid INTEGER PRIMARY KEY)' });
-    run(db, { sql: 'DELETE FROM temp.seg_dirty' });
-    const add = db.prepare('INSERT OR IGNORE INTO temp.seg_dirty (pid) VALUES (?)');
-    try {
-      for (const pid of dirty) add.run([pid]);
-    } finally {
-      add.free();
-    }
-    run(db, {
-      sql: 'DELETE FROM seg_profiles WHERE policy = ? AND pid IN (SELECT pid FROM temp.seg_dirty)',
-      params: [policy.id]
-    });
-  } else {
+  if (dirty) rewriteRows(db, policy, columns, dirty);
+  else {
     run(db, { sql: 'DELETE FROM seg_profiles WHERE policy = ?', params: [policy.id] });
+    writeProfiles(
+      db,
+      policy,
+      columns,
+      graph ? 'identities i CROSS JOIN records r ON r.fkey = i.iid' : 'records r',
+      graph
+    );
   }
-  run(db, { sql: insert, params });
   run(db, {
     sql: `INSERT INTO seg_state (policy, max_rid, max_change) VALUES (?, ?, ?)
           ON CONFLICT (policy) DO UPDATE SET max_rid = excluded.max_rid, max_change = excluded.max_change`,
@@ -136,6 +89,107 @@ export function refreshSnapshot(db: Database, policy: MergePolicy): SnapshotColu
   // graph changes every snapshot has seen are no longer needed
   run(db, { sql: 'DELETE FROM profile_changes WHERE seq <= (SELECT min(max_change) FROM seg_state)' });
   return columns;
+}
+
+/**
+ * Rebuilds the rows of some profiles from their records as they are now. A row is exact on its own,
+ * so a profile page can rebuild just its profile without bringing the whole snapshot up to date.
+ */
+export function rewriteRows(
+  db: Database,
+  policy: MergePolicy,
+  columns: SnapshotColumn[],
+  pids: number[]
+): void {
+  run(db, { sql: 'CREATE TEMP TABLE IF NOT EXISTS seg_dirty (pid INTEGER PRIMARY KEY)' });
+  run(db, { sql: 'DELETE FROM temp.seg_dirty' });
+  const add = db.prepare('INSERT OR IGNORE INTO temp.seg_dirty (pid) VALUES (?)');
+  try {
+    for (const pid of pids) add.run([pid]);
+  } finally {
+    add.free();
+  }
+  run(db, {
+    sql: 'DELETE FROM seg_profiles WHERE policy = ? AND pid IN (SELECT pid FROM temp.seg_dirty)',
+    params: [policy.id]
+  });
+  const graph = policy.stitching !== 'none';
+  writeProfiles(
+    db,
+    policy,
+    columns,
+    graph
+      ? 'temp.seg_dirty dd CROSS JOIN identities i ON i.comp = dd.pid CROSS JOIN records r ON r.fkey = i.iid'
+      : 'temp.seg_dirty dd CROSS JOIN records r ON r.fkey = dd.pid',
+    graph
+  );
+}
+
+/**
+ * Streams the records of the profiles in `source` (its joins written CROSS JOIN, so SQLite walks from
+ * the profiles to their records instead of scanning every record), a profile at a time,
+ * merges each profile's attribute records in the policy's order and writes its row.
+ */
+function writeProfiles(
+  db: Database,
+  policy: MergePolicy,
+  columns: SnapshotColumn[],
+  source: string,
+  graph: boolean
+): void {
+  const pid = graph ? 'i.comp' : 'r.fkey';
+  const read = db.prepare(
+    `SELECT ${pid} AS pid, r.rid, r.ts, r.data, s.class, d.name AS dataset
+       FROM ${source} JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1
+       JOIN schemas s ON s.id = d.schema_id
+      WHERE r.fkey IS NOT NULL ORDER BY ${pid}`
+  );
+  const insert = db.prepare(
+    `INSERT INTO seg_profiles (policy, pid${columns.map((c) => `, "${c.column}"`).join('')})
+     VALUES (?, ?${', ?'.repeat(columns.length)})`
+  );
+  const order = mergeOrder(policy);
+  let current: number | null = null;
+  let group: { rid: number; ts: string; data: string; dataset: string }[] = [];
+  const flush = () => {
+    if (current === null) return;
+    const merged: Record<string, unknown> = {};
+    for (const r of group.sort(order)) {
+      for (const [k, v] of Object.entries(JSON.parse(r.data) as Record<string, unknown>)) {
+        if (v !== null && v !== undefined) merged[k] = v;
+      }
+    }
+    insert.run([
+      policy.id,
+      current,
+      ...columns.map((c) => {
+        const v = merged[c.path];
+        return typeof v === 'boolean'
+          ? v
+            ? 1
+            : 0
+          : typeof v === 'number' || typeof v === 'string'
+            ? v
+            : null;
+      })
+    ]);
+  };
+  try {
+    while (read.step()) {
+      const [p, rid, ts, data, cls, dataset] = read.get() as [number, number, string, string, string, string];
+      if (p !== current) {
+        flush();
+        current = p;
+        group = [];
+      }
+      // event records make a profile (an anonymous visitor) but carry no attributes
+      if (cls === 'profile') group.push({ rid, ts, data, dataset });
+    }
+    flush();
+  } finally {
+    read.free();
+    insert.free();
+  }
 }
 
 /** Called when records leave (a deleted batch): every snapshot is rebuilt on its next use. */
