@@ -23,13 +23,14 @@ interface Result {
 }
 const results: Result[] = [];
 
+/** Bench people: ids in ranges of their own (CRMB-), so none is one of the template's own customers. */
 function csvFile(rows: number): string {
   const lines = [
     'person.email,person.crmId,person.phone,person.name.firstName,account.balance,account.hasAdvisor'
   ];
   for (let i = 0; i < rows; i++) {
     const phone = `+1415${String(2000000 + (i % 7000000)).padStart(7, '0')}`;
-    lines.push(`user${i}@bench.example,CRM-${i},${phone},Name${i % 977},${(i % 100000) / 7},${i % 3 === 0}`);
+    lines.push(`user${i}@bench.example,CRMB-${i},${phone},Name${i % 977},${(i % 100000) / 7},${i % 3 === 0}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -86,7 +87,7 @@ async function benchLookup(sb: Sandbox): Promise<void> {
   const [, ms] = await time(async () => {
     for (const [k, i] of keys.entries()) {
       const ns = k % 3 === 0 ? 'Email' : k % 3 === 1 ? 'CRMID' : 'Phone';
-      const id = ns === 'Email' ? `user${i}@bench.example` : ns === 'CRMID' ? `CRM-${i}` : undefined;
+      const id = ns === 'Email' ? `user${i}@bench.example` : ns === 'CRMID' ? `CRMB-${i}` : undefined;
       const p = await sb.profile(id ? ns : 'Email', id ?? `user${i}@bench.example`);
       if (!p) throw new Error(`no profile for ${ns} ${i}`);
     }

@@ -38,6 +38,12 @@ test('the demo audience is there with its members, and a new one built in the ed
 
   await navLink(page, 'Audiences').click();
   await expect(page.getByTestId('audience-row')).toHaveCount(2);
+
+  await page.getByRole('link', { name: 'Wealthy refinance candidates' }).click();
+  await page.getByRole('button', { name: 'Delete audience' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Audiences' })).toBeVisible();
+  await expect(page.getByTestId('audience-row')).toHaveText([/High earning homeowner prospects/]);
 });
 
 test('Bobby Brown’s profile lists the demo audience', async ({ page }) => {

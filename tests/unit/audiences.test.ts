@@ -305,6 +305,11 @@ describe('audiences', () => {
     await expect(sb.createAudience({ name: 'high N', rule: 'n > 1' })).rejects.toMatchObject({
       code: 'already_exists'
     });
+    await sb.deleteAudience('HIGH N');
+    expect(await sb.audiences()).toEqual([]);
+    expect((await sb.profile('Email', 'a@x.com'))!.audiences).toEqual([]);
+    await expect(sb.members('High n')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(sb.deleteAudience('High n')).rejects.toMatchObject({ code: 'not_found' });
     sb.close();
   });
 

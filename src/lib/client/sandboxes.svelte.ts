@@ -20,6 +20,7 @@ const MUTATING: ReadonlySet<Method> = new Set<Method>([
   'createNamespace',
   'deleteBatch',
   'createAudience',
+  'deleteAudience',
   'createPolicy',
   'createMergePolicy',
   'createCalculatedAttribute',

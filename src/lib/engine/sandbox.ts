@@ -20,6 +20,7 @@ import { formatProfileId } from './identity/profileId';
 import {
   audienceMembers,
   audiencesOf,
+  deleteAudience,
   evaluateRule,
   insertAudience,
   listAudiences
@@ -285,6 +286,9 @@ export class SqlSandbox implements Sandbox {
   }
   async createAudience(def: AudienceDef): Promise<Audience> {
     return this.exclusive(() => insertAudience(this.db, def));
+  }
+  async deleteAudience(audience: string): Promise<void> {
+    return this.exclusive(() => deleteAudience(this.db, audience));
   }
   async evaluate(rule: string, opts?: { mergePolicy?: string }): Promise<RuleEvaluation> {
     return this.exclusive(() => evaluateRule(this.db, rule, opts?.mergePolicy));

@@ -252,6 +252,8 @@ export interface Sandbox {
   identityGraph(namespace: string, id: string): Promise<IdentityGraph | null>;
   createAudience(def: AudienceDef): Promise<Audience>;
   audiences(): Promise<Audience[]>;
+  /** By name or id; its members are not touched (an audience is only its rule). */
+  deleteAudience(audience: string): Promise<void>;
   evaluate(rule: string, opts?: { mergePolicy?: string }): Promise<RuleEvaluation>;
   members(audience: string): Promise<string[]>;
   labels(): Promise<Label[]>;

@@ -113,6 +113,11 @@ export function insertAudience(db: Database, def: AudienceDef): Audience {
   return findAudience(db, id);
 }
 
+export function deleteAudience(db: Database, nameOrId: string): void {
+  const audience = findAudience(db, nameOrId);
+  run(db, { sql: 'DELETE FROM audiences WHERE id = ?', params: [audience.id] });
+}
+
 /** Every member's profile id, in profile-number order. */
 export function audienceMembers(db: Database, nameOrId: string): string[] {
   const audience = findAudience(db, nameOrId);
