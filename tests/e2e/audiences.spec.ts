@@ -29,6 +29,9 @@ test('the demo audience is there with its members, and a new one built in the ed
   await page.getByRole('button', { name: 'Save audience' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Wealthy refinance candidates' })).toBeVisible();
   await expect(page.getByTestId('audience-count')).toHaveText(String(count));
+  // every member of the demo audience is in this wider one
+  const overlap = page.getByTestId('overlap-row').filter({ hasText: 'High earning homeowner prospects' });
+  await expect(overlap.getByTestId('overlap-shared')).toHaveText(String(shippedSize));
   const members = page.getByTestId('audience-members').getByRole('link');
   await expect(members).toHaveCount(Math.min(count, 200));
 

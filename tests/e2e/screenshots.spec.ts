@@ -66,9 +66,10 @@ test('every screen', async ({ page }) => {
   await page.getByRole('button', { name: 'Loyal customers' }).click();
   await expect(page.getByTestId('audience-preview-count')).toBeVisible();
   await shot(page, '13-audience-editor-retail');
-  await page.getByLabel('Name', { exact: true }).fill('Loyal customers');
+  await page.getByLabel('Name', { exact: true }).fill('Loyal, last 365 days');
   await page.getByRole('button', { name: 'Save audience' }).click();
   await expect(page.getByTestId('audience-count')).toBeVisible();
+  await expect(page.getByTestId('overlap-row').first()).toBeVisible();
   await shot(page, '13-audience-view');
   await page.goto('/audiences/');
   await shot(page, '13-audiences');

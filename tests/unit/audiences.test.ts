@@ -313,6 +313,28 @@ describe('audiences', () => {
     sb.close();
   });
 
+  it('overlap exactly with each other audience of their merge policy', async () => {
+    const sb = await shop();
+    const rows = [...Array(40).keys()].map((i) => `p${i}@x.com,${i % 7},${S_VALUES[i % 5]},${ago(1)}`);
+    await sb.ingest('CRM', ['email,n,s,lastUpdated', ...rows].join('\n'));
+    await sb.createMergePolicy({ name: 'No stitching', stitching: 'none' });
+    await sb.createAudience({ name: 'Big n', rule: 'n >= 4' });
+    await sb.createAudience({ name: 'Alphas', rule: 's startsWith "alpha"' });
+    await sb.createAudience({ name: 'Unstitched', rule: 'n >= 0', mergePolicy: 'No stitching' });
+    const both = (await sb.evaluate('n >= 4 and s startsWith "alpha"')).count;
+    expect(both).toBeGreaterThan(0);
+    expect(await sb.audienceOverlap('Big n')).toEqual([
+      {
+        audience: 'Alphas',
+        mergePolicy: 'Default timestamp-ordered',
+        size: (await sb.members('Alphas')).length,
+        shared: both
+      },
+      { audience: 'Unstitched', mergePolicy: 'No stitching', size: null, shared: null }
+    ]);
+    sb.close();
+  });
+
   it('take a merge policy: dataset precedence changes who qualifies', async () => {
     const sb = await shop();
     await sb.ingest('CRM', `email,s,lastUpdated\na@x.com,alpha,${ago(1)}\n`);

@@ -19,6 +19,7 @@ import { normalizeIdentity } from './identity/normalize';
 import { formatProfileId } from './identity/profileId';
 import {
   audienceMembers,
+  audienceOverlap,
   audiencesOf,
   deleteAudience,
   evaluateRule,
@@ -44,6 +45,7 @@ import type {
   MergePolicyDef,
   Audience,
   AudienceDef,
+  AudienceOverlap,
   RuleEvaluation,
   BatchReport,
   Dataset,
@@ -289,6 +291,9 @@ export class SqlSandbox implements Sandbox {
   }
   async deleteAudience(audience: string): Promise<void> {
     return this.exclusive(() => deleteAudience(this.db, audience));
+  }
+  async audienceOverlap(audience: string): Promise<AudienceOverlap[]> {
+    return this.exclusive(() => audienceOverlap(this.db, audience));
   }
   async evaluate(rule: string, opts?: { mergePolicy?: string }): Promise<RuleEvaluation> {
     return this.exclusive(() => evaluateRule(this.db, rule, opts?.mergePolicy));

@@ -171,6 +171,13 @@ export interface Audience {
   createdAt: string;
   [k: string]: unknown;
 }
+/** Another audience beside one: its size and the members both share (null under another merge policy). */
+export interface AudienceOverlap {
+  audience: string;
+  mergePolicy: string;
+  size: number | null;
+  shared: number | null;
+}
 /** An exact evaluation: every matching profile counted, a first page of their ids, the SQL it ran. */
 export interface RuleEvaluation {
   count: number;
@@ -254,6 +261,7 @@ export interface Sandbox {
   audiences(): Promise<Audience[]>;
   /** By name or id; its members are not touched (an audience is only its rule). */
   deleteAudience(audience: string): Promise<void>;
+  audienceOverlap(audience: string): Promise<AudienceOverlap[]>;
   evaluate(rule: string, opts?: { mergePolicy?: string }): Promise<RuleEvaluation>;
   members(audience: string): Promise<string[]>;
   labels(): Promise<Label[]>;

@@ -7,7 +7,15 @@ import { newId, nowIso } from '../ids';
 import { formatProfileId } from '../identity/profileId';
 import { listCalculated } from '../profile/calculated';
 import { findMergePolicy } from '../profile/mergePolicies';
-import type { Audience, AudienceDef, FieldDef, MergePolicy, RuleEvaluation, SchemaDef } from '../types';
+import type {
+  Audience,
+  AudienceDef,
+  AudienceOverlap,
+  FieldDef,
+  MergePolicy,
+  RuleEvaluation,
+  SchemaDef
+} from '../types';
 import { compileRule, type CompiledRule } from './compile';
 import { refreshSnapshot, rewriteRows, snapshotColumns, type SnapshotColumn } from './snapshot';
 
@@ -27,7 +35,8 @@ function compile(
   rule: string,
   policy: MergePolicy,
   columns: SnapshotColumn[],
-  now: number
+  now: number,
+  paramPrefix?: string
 ): CompiledRule {
   const eventFields = new Map<string, FieldDef['type']>();
   for (const { def } of all<{ def: string }>(db, { sql: "SELECT def FROM schemas WHERE class = 'event'" })) {
@@ -44,7 +53,8 @@ function compile(
     calculated: new Map(listCalculated(db).map((c) => [c.name, c])),
     eventDatasets,
     stitching: policy.stitching,
-    now
+    now,
+    paramPrefix
   });
 }
 
@@ -116,6 +126,41 @@ export function insertAudience(db: Database, def: AudienceDef): Audience {
 export function deleteAudience(db: Database, nameOrId: string): void {
   const audience = findAudience(db, nameOrId);
   run(db, { sql: 'DELETE FROM audiences WHERE id = ?', params: [audience.id] });
+}
+
+/**
+ * How an audience overlaps each other audience of the same merge policy: both rules in one query over
+ * the snapshot, so the shared count is exact. Audiences under another policy are listed without counts
+ * (their profiles are merged differently, so "the same profile" is not defined between them).
+ */
+export function audienceOverlap(db: Database, nameOrId: string): AudienceOverlap[] {
+  const audience = findAudience(db, nameOrId);
+  const policy = findMergePolicy(db, audience.mergePolicy);
+  const { compiled, params } = prepared(db, audience.rule, policy);
+  const columns = snapshotColumns(db);
+  const now = Date.now();
+  return listAudiences(db)
+    .filter((other) => other.id !== audience.id)
+    .map((other) => {
+      if (other.mergePolicy !== audience.mergePolicy) {
+        return { audience: other.name, mergePolicy: other.mergePolicy, size: null, shared: null };
+      }
+      const b = compile(db, other.rule, policy, columns, now, 'o');
+      const both = { ...params, ...b.params };
+      const count = (where: string) =>
+        Number(
+          one<{ n: number }>(db, {
+            sql: `SELECT count(*) AS n FROM seg_profiles p WHERE p.policy = :policy AND ${where}`,
+            params: both
+          })!.n
+        );
+      return {
+        audience: other.name,
+        mergePolicy: other.mergePolicy,
+        size: count(b.where),
+        shared: count(`${compiled.where} AND ${b.where}`)
+      };
+    });
 }
 
 /** Every member's profile id, in profile-number order. */

@@ -25,6 +25,8 @@ export interface RuleContext {
   eventDatasets: string[];
   stitching: 'privateGraph' | 'none';
   now: number;
+  /** Parameter names are :<prefix>1, :<prefix>2, ... (default r), so two rules can share one query */
+  paramPrefix?: string;
 }
 
 export interface CompiledRule {
@@ -74,7 +76,7 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
   const fields = new Set<string>();
   let n = 0;
   const bind = (v: Param) => {
-    const name = `:r${++n}`;
+    const name = `:${ctx.paramPrefix ?? 'r'}${++n}`;
     params[name] = v;
     return name;
   };
