@@ -4,7 +4,8 @@
 // template sample data cannot change what these tests see.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openSandbox, type Profile, type Sandbox } from '../../src/lib/engine/index';
+import { type Profile, type Sandbox } from '../../src/lib/engine/index';
+import { EVENT_TYPES, identitySandbox as sandbox } from './identity-sandbox';
 
 // ---------------------------------------------------------------------------------------------------
 // The sandbox under test: people (profile class), events (event class) and partner enrichment.
@@ -45,47 +46,6 @@ const NAMESPACE: Record<string, string> = {
   partnerId: 'PartnerID'
 };
 const LINKING_SLOTS = ['email', 'crm', 'phone', 'ecid'] as const;
-const EVENT_TYPES = ['web.pageView', 'user.login', 'commerce.checkoutAbandoned', 'commerce.purchase'];
-
-async function sandbox(): Promise<Sandbox> {
-  const sb = await openSandbox({ template: 'empty' });
-  await sb.createSchema({
-    name: 'Person',
-    class: 'profile',
-    fields: [
-      { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
-      { path: 'crm', type: 'string', identity: { namespace: 'CRMID' } },
-      { path: 'phone', type: 'string', identity: { namespace: 'Phone' } },
-      { path: 'ecid', type: 'string', identity: { namespace: 'ECID' } },
-      { path: 'name', type: 'string' },
-      { path: 'lastUpdated', type: 'datetime' }
-    ]
-  });
-  await sb.createDataset({ name: 'People', schema: 'Person' });
-  await sb.createSchema({
-    name: 'Event',
-    class: 'event',
-    fields: [
-      { path: 'timestamp', type: 'datetime', required: true },
-      { path: 'eventType', type: 'string', required: true, enum: EVENT_TYPES },
-      { path: 'ecid', type: 'string', identity: { namespace: 'ECID', primary: true } },
-      { path: 'crm', type: 'string', identity: { namespace: 'CRMID' } }
-    ]
-  });
-  await sb.createDataset({ name: 'Events', schema: 'Event' });
-  await sb.createSchema({
-    name: 'Partner',
-    class: 'profile',
-    fields: [
-      { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
-      { path: 'partnerId', type: 'string', identity: { namespace: 'PartnerID' }, labels: ['THIRD_PARTY'] },
-      { path: 'netWorth', type: 'number', labels: ['THIRD_PARTY'] },
-      { path: 'lastUpdated', type: 'datetime' }
-    ]
-  });
-  await sb.createDataset({ name: 'Partners', schema: 'Partner' });
-  return sb;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Files: the same items written as CSV (every cell quoted), a JSON array or NDJSON.

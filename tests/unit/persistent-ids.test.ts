@@ -4,23 +4,9 @@ import fc from 'fast-check';
 import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { openSandbox, type Sandbox } from '../../src/lib/engine/index';
+import { identitySandbox } from './identity-sandbox';
 
-async function sandbox(): Promise<Sandbox> {
-  const sb = await openSandbox({ template: 'empty' });
-  await sb.createSchema({
-    name: 'Person',
-    class: 'profile',
-    fields: [
-      { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
-      { path: 'phone', type: 'string', identity: { namespace: 'Phone' } },
-      { path: 'ecid', type: 'string', identity: { namespace: 'ECID' } },
-      { path: 'lastUpdated', type: 'datetime' }
-    ]
-  });
-  await sb.createDataset({ name: 'People', schema: 'Person' });
-  return sb;
-}
-
+const sandbox = identitySandbox;
 const HEADER = 'email,phone,ecid,lastUpdated';
 const idOf = async (sb: Sandbox, ns: string, id: string) => (await sb.profile(ns, id))?.profileId;
 
