@@ -16,7 +16,7 @@ import type {
   RuleEvaluation,
   SchemaDef
 } from '../types';
-import { compileRule, type CompiledRule } from './compile';
+import { compileRule, type CompiledRule, type RuleContext } from './compile';
 import { refreshSnapshot, rewriteRows, snapshotColumns, type SnapshotColumn } from './snapshot';
 
 interface Row {
@@ -30,14 +30,10 @@ interface Row {
 
 const SAMPLE = 20;
 
-function compile(
-  db: Database,
-  rule: string,
-  policy: MergePolicy,
-  columns: SnapshotColumn[],
-  now: number,
-  paramPrefix?: string
-): CompiledRule {
+/** What rules may read in this sandbox: read once per call, shared by every rule it compiles. */
+type RuleCatalog = Pick<RuleContext, 'attributes' | 'eventFields' | 'calculated' | 'eventDatasets'>;
+
+function ruleCatalog(db: Database, columns: SnapshotColumn[]): RuleCatalog {
   const eventFields = new Map<string, FieldDef['type']>();
   for (const { def } of all<{ def: string }>(db, { sql: "SELECT def FROM schemas WHERE class = 'event'" })) {
     for (const f of (JSON.parse(def) as SchemaDef).fields)
@@ -47,15 +43,21 @@ function compile(
     sql: `SELECT d.id FROM datasets d JOIN schemas s ON s.id = d.schema_id
            WHERE s.class = 'event' AND d.profile_enabled = 1 ORDER BY d.rowid`
   }).map((r) => r.id);
-  return compileRule(rule, {
+  return {
     attributes: new Map(columns.map((c) => [c.path, { type: c.type, column: c.column }])),
     eventFields,
     calculated: new Map(listCalculated(db).map((c) => [c.name, c])),
-    eventDatasets,
-    stitching: policy.stitching,
-    now,
-    paramPrefix
-  });
+    eventDatasets
+  };
+}
+
+function compile(
+  rule: string,
+  catalog: RuleCatalog,
+  policy: MergePolicy,
+  paramPrefix?: string
+): CompiledRule {
+  return compileRule(rule, { ...catalog, stitching: policy.stitching, now: Date.now(), paramPrefix });
 }
 
 function selectMembers(compiled: CompiledRule): string {
@@ -64,10 +66,12 @@ function selectMembers(compiled: CompiledRule): string {
 
 /** Checks and compiles the rule first, so a typo costs no snapshot refresh. */
 function prepared(db: Database, rule: string, policy: MergePolicy) {
-  const compiled = compile(db, rule, policy, snapshotColumns(db), Date.now());
-  transaction(db, () => refreshSnapshot(db, policy));
+  const columns = snapshotColumns(db);
+  const catalog = ruleCatalog(db, columns);
+  const compiled = compile(rule, catalog, policy);
+  transaction(db, () => refreshSnapshot(db, policy, columns));
   const params: Record<string, string | number | null> = { ...compiled.params, ':policy': policy.id };
-  return { compiled, params };
+  return { compiled, params, catalog };
 }
 
 export function evaluateRule(db: Database, rule: string, mergePolicy?: string): RuleEvaluation {
@@ -111,7 +115,7 @@ export function insertAudience(db: Database, def: AudienceDef): Audience {
   if (typeof def.rule !== 'string' || !def.rule.trim()) throw invalid('An audience needs a rule.');
   const name = def.name.trim();
   const policy = findMergePolicy(db, def.mergePolicy);
-  compile(db, def.rule, policy, snapshotColumns(db), Date.now());
+  compile(def.rule, ruleCatalog(db, snapshotColumns(db)), policy);
   if (one(db, { sql: 'SELECT 1 FROM audiences WHERE name = ? COLLATE NOCASE', params: [name] })) {
     throw new CdpError('already_exists', `An audience named "${name}" already exists.`, { name });
   }
@@ -136,16 +140,14 @@ export function deleteAudience(db: Database, nameOrId: string): void {
 export function audienceOverlap(db: Database, nameOrId: string): AudienceOverlap[] {
   const audience = findAudience(db, nameOrId);
   const policy = findMergePolicy(db, audience.mergePolicy);
-  const { compiled, params } = prepared(db, audience.rule, policy);
-  const columns = snapshotColumns(db);
-  const now = Date.now();
+  const { compiled, params, catalog } = prepared(db, audience.rule, policy);
   return listAudiences(db)
     .filter((other) => other.id !== audience.id)
     .map((other) => {
       if (other.mergePolicy !== audience.mergePolicy) {
         return { audience: other.name, mergePolicy: other.mergePolicy, size: null, shared: null };
       }
-      const b = compile(db, other.rule, policy, columns, now, 'o');
+      const b = compile(other.rule, catalog, policy, 'o');
       const both = { ...params, ...b.params };
       const count = (where: string) =>
         Number(
@@ -196,6 +198,7 @@ export function audiencesOf(db: Database, target: { comp: number } | { fragment:
           params: [target.comp]
         }).map((r) => r.f);
   const columns = snapshotColumns(db);
+  const catalog = ruleCatalog(db, columns);
   const rebuilt = new Set<string>();
   const out: string[] = [];
   for (const a of audiences) {
@@ -206,7 +209,7 @@ export function audiencesOf(db: Database, target: { comp: number } | { fragment:
       rewriteRows(db, policy, columns, pids);
       rebuilt.add(policy.id);
     }
-    const compiled = compile(db, a.rule, policy, columns, Date.now());
+    const compiled = compile(a.rule, catalog, policy);
     const params: Record<string, string | number | null> = { ...compiled.params, ':policy': policy.id };
     const marks = pids.map((pid, i) => {
       params[`:pid${i}`] = pid;

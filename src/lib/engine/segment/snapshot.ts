@@ -44,9 +44,8 @@ export function snapshotColumns(db: Database): SnapshotColumn[] {
   return [...have.values()];
 }
 
-/** Brings the policy's snapshot up to date with the records and graphs; returns its columns. */
-export function refreshSnapshot(db: Database, policy: MergePolicy): SnapshotColumn[] {
-  const columns = snapshotColumns(db);
+/** Brings the policy's snapshot (with the given snapshotColumns) up to date with the records and graphs. */
+export function refreshSnapshot(db: Database, policy: MergePolicy, columns: SnapshotColumn[]): void {
   const maxRid = Number(one<{ m: number }>(db, { sql: 'SELECT coalesce(max(rid), 0) AS m FROM records' })!.m);
   const maxChange = Number(
     one<{ m: number }>(db, { sql: 'SELECT coalesce(max(seq), 0) AS m FROM profile_changes' })!.m
@@ -55,7 +54,7 @@ export function refreshSnapshot(db: Database, policy: MergePolicy): SnapshotColu
     sql: 'SELECT max_rid, max_change FROM seg_state WHERE policy = ?',
     params: [policy.id]
   });
-  if (state && state.max_rid === maxRid && state.max_change === maxChange) return columns;
+  if (state && state.max_rid === maxRid && state.max_change === maxChange) return;
 
   const graph = policy.stitching !== 'none';
   let dirty: number[] | null = null;
@@ -88,7 +87,6 @@ export function refreshSnapshot(db: Database, policy: MergePolicy): SnapshotColu
   });
   // graph changes every snapshot has seen are no longer needed
   run(db, { sql: 'DELETE FROM profile_changes WHERE seq <= (SELECT min(max_change) FROM seg_state)' });
-  return columns;
 }
 
 /**
