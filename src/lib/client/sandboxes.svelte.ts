@@ -2,6 +2,7 @@
 // all. Operations that change the sandbox, and the exports that save it, run one at a time in a queue,
 // because sql.js can only export between operations; reads go straight to the worker.
 import * as Comlink from 'comlink';
+import { isWrite } from '$lib/engine/types';
 import type { BatchReport, IngestProgress, Sandbox, TemplateName } from '$lib/engine/types';
 import type { EngineHost } from '$lib/worker/wire';
 import { engineGeneration, withEngine } from './engine';
@@ -12,20 +13,6 @@ import { openSandboxStore, type SandboxMeta, type SandboxStore } from './store';
 export type { SandboxMeta };
 export type Method = keyof Omit<Sandbox, 'ingest' | 'close'>;
 type Host = Comlink.Remote<EngineHost>;
-
-/** Calls that change a sandbox: each is followed by a save. */
-const MUTATING: ReadonlySet<Method> = new Set<Method>([
-  'createSchema',
-  'createDataset',
-  'createNamespace',
-  'deleteBatch',
-  'createAudience',
-  'deleteAudience',
-  'createPolicy',
-  'createMergePolicy',
-  'createCalculatedAttribute',
-  'updateIdentitySettings'
-]);
 
 const ACTIVE_KEY = 'pocket-cdp.activeSandbox';
 export const DEMO_NAME = 'SecurFinancial demo';
@@ -149,7 +136,8 @@ class SandboxManager {
     ...args: Parameters<Sandbox[K]>
   ): Promise<Awaited<ReturnType<Sandbox[K]>>> {
     const invoke = (host: Host) => typedCall(host)(method, ...args);
-    return MUTATING.has(method) ? this.mutate(null, invoke) : this.read(invoke);
+    // The engine's own list decides what is saved (SANDBOX_CALLS in engine/types.ts)
+    return isWrite(method) ? this.mutate(null, invoke) : this.read(invoke);
   }
 
   /** Streams a File/Blob (never read here) or text into a dataset; progress and cancel cross to the worker. */

@@ -3,7 +3,7 @@
 import { configureSqlJs } from './db/sqlite';
 import { CdpError } from './errors';
 import { openSandbox } from './index';
-import type { IngestOptions, Sandbox, TemplateName } from './types';
+import { isSandboxCall, type IngestOptions, type Sandbox, type TemplateName } from './types';
 
 export type HostIngestOptions = Omit<IngestOptions, 'signal'> & { cancelToken?: string };
 
@@ -54,6 +54,9 @@ export function createHost(): EngineHost {
     },
     async call(method, ...args) {
       try {
+        // Only the calls of the contract: a console cannot reach close() or anything else on the object
+        if (!isSandboxCall(method) || (method as string) === 'ingest')
+          throw new CdpError('invalid_argument', `"${String(method)}" is not a sandbox call.`);
         const fn = sandbox()[method] as (...a: unknown[]) => Promise<unknown>;
         return (await fn.apply(sandbox(), args)) as never;
       } catch (e) {

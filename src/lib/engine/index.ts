@@ -5,6 +5,7 @@ import { transaction } from './db/sql';
 import { openDatabase } from './db/sqlite';
 import { invalid } from './errors';
 import { nowIso } from './ids';
+import { queued } from './queue';
 import { SqlSandbox } from './sandbox';
 import { applyTemplate } from './templates/apply';
 import type { Sandbox, TemplateName } from './types';
@@ -33,7 +34,7 @@ export async function openSandbox(
       db.close();
       throw invalid('This SQLite file is not a Pocket CDP sandbox.');
     }
-    return sandbox;
+    return queued(sandbox);
   }
   const template = opts.template ?? 'empty';
   if (!TEMPLATES.includes(template))
@@ -47,5 +48,5 @@ export async function openSandbox(
     sandbox.setMeta('createdAt', nowIso());
   });
   await applyTemplate(sandbox, template);
-  return sandbox;
+  return queued(sandbox);
 }

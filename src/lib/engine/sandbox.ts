@@ -94,17 +94,9 @@ function csvCell(v: string | number | undefined): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** The engine's calls over one database; openSandbox() hands it out behind one queue (./queue.ts). */
 export class SqlSandbox implements Sandbox {
-  private lock: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly db: Database) {}
-
-  /** Writes run one at a time: an ingest holds its transaction across awaits. */
-  private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
-    const next = this.lock.then(fn, fn);
-    this.lock = next.catch(() => undefined);
-    return next;
-  }
 
   private nsMap(): Map<string, Namespace> {
     return new Map(listNamespaces(this.db).map((n) => [n.code, n]));
@@ -123,19 +115,19 @@ export class SqlSandbox implements Sandbox {
     return listNamespaces(this.db);
   }
   async createNamespace(ns: NamespaceDef): Promise<Namespace> {
-    return this.exclusive(() => insertNamespace(this.db, ns, false));
+    return insertNamespace(this.db, ns, false);
   }
   async schemas(): Promise<Schema[]> {
     return listSchemas(this.db);
   }
   async createSchema(def: SchemaDef): Promise<Schema> {
-    return this.exclusive(() => insertSchema(this.db, def));
+    return insertSchema(this.db, def);
   }
   async datasets(): Promise<Dataset[]> {
     return listDatasets(this.db);
   }
   async createDataset(def: { name: string; schema: string; profileEnabled?: boolean }): Promise<Dataset> {
-    return this.exclusive(() => insertDataset(this.db, def));
+    return insertDataset(this.db, def);
   }
 
   // ingestion
@@ -144,12 +136,10 @@ export class SqlSandbox implements Sandbox {
     input: string | Uint8Array | Blob,
     opts: IngestOptions = {}
   ): Promise<BatchReport> {
-    return this.exclusive(async () => {
-      const ds = findDataset(this.db, dataset);
-      const schema = findSchema(this.db, ds.schema);
-      const blocked = new Set(readIdentitySettings(this.db).blockedValues.map((v) => v.trim().toLowerCase()));
-      return ingestFile({ db: this.db, namespaces: this.nsMap(), blocked }, ds, schema, input, opts);
-    });
+    const ds = findDataset(this.db, dataset);
+    const schema = findSchema(this.db, ds.schema);
+    const blocked = new Set(readIdentitySettings(this.db).blockedValues.map((v) => v.trim().toLowerCase()));
+    return ingestFile({ db: this.db, namespaces: this.nsMap(), blocked }, ds, schema, input, opts);
   }
   async batches(dataset?: string): Promise<BatchReport[]> {
     const ds = dataset === undefined ? undefined : findDataset(this.db, dataset);
@@ -176,7 +166,7 @@ export class SqlSandbox implements Sandbox {
     }));
   }
   async deleteBatch(batchId: string): Promise<void> {
-    return this.exclusive(() => deleteBatch(this.db, this.nsMap(), batchId));
+    return deleteBatch(this.db, this.nsMap(), batchId);
   }
   async batchErrorsCsv(batchId: string): Promise<string> {
     const batch = (await this.batches()).find((b) => b.batchId === batchId);
@@ -225,31 +215,27 @@ export class SqlSandbox implements Sandbox {
     return readIdentitySettings(this.db);
   }
   async updateIdentitySettings(patch: Partial<IdentitySettings>): Promise<IdentitySettings> {
-    return this.exclusive(() =>
-      transaction(this.db, () => {
-        const before = readIdentitySettings(this.db).blockedValues;
-        const after = writeIdentitySettings(this.db, patch);
-        relinkBlocked(this.db, this.nsMap(), before, after.blockedValues);
-        return after;
-      })
-    );
+    return transaction(this.db, () => {
+      const before = readIdentitySettings(this.db).blockedValues;
+      const after = writeIdentitySettings(this.db, patch);
+      relinkBlocked(this.db, this.nsMap(), before, after.blockedValues);
+      return after;
+    });
   }
   async mergePolicies(): Promise<MergePolicy[]> {
     return listMergePolicies(this.db);
   }
   async createMergePolicy(def: MergePolicyDef): Promise<MergePolicy> {
-    return this.exclusive(() => insertMergePolicy(this.db, def));
+    return insertMergePolicy(this.db, def);
   }
   async calculatedAttributes(): Promise<CalculatedAttribute[]> {
     return listCalculated(this.db);
   }
   async createCalculatedAttribute(def: CalculatedAttributeDef): Promise<CalculatedAttribute> {
-    return this.exclusive(() =>
-      insertCalculated(
-        this.db,
-        def,
-        listSchemas(this.db).filter((s) => s.class === 'event')
-      )
+    return insertCalculated(
+      this.db,
+      def,
+      listSchemas(this.db).filter((s) => s.class === 'event')
     );
   }
   async identityGraph(namespace: string, id: string): Promise<IdentityGraph | null> {
@@ -282,24 +268,24 @@ export class SqlSandbox implements Sandbox {
     });
   }
 
-  // segmentation: evaluating brings the profile snapshot up to date, a write, so it waits its turn
+  // segmentation
   async audiences(): Promise<Audience[]> {
     return listAudiences(this.db);
   }
   async createAudience(def: AudienceDef): Promise<Audience> {
-    return this.exclusive(() => insertAudience(this.db, def));
+    return insertAudience(this.db, def);
   }
   async deleteAudience(audience: string): Promise<void> {
-    return this.exclusive(() => deleteAudience(this.db, audience));
+    return deleteAudience(this.db, audience);
   }
   async audienceOverlap(audience: string): Promise<AudienceOverlap[]> {
-    return this.exclusive(() => audienceOverlap(this.db, audience));
+    return audienceOverlap(this.db, audience);
   }
   async evaluate(rule: string, opts?: { mergePolicy?: string }): Promise<RuleEvaluation> {
-    return this.exclusive(() => evaluateRule(this.db, rule, opts?.mergePolicy));
+    return evaluateRule(this.db, rule, opts?.mergePolicy);
   }
   async members(audience: string): Promise<string[]> {
-    return this.exclusive(() => audienceMembers(this.db, audience));
+    return audienceMembers(this.db, audience);
   }
 
   // governance and activation
@@ -350,11 +336,9 @@ export class SqlSandbox implements Sandbox {
     return readOnlyQuery(this.db, sql);
   }
   async export(): Promise<Uint8Array> {
-    return this.exclusive(() => {
-      const bytes = this.db.export();
-      applyPragmas(this.db);
-      return bytes;
-    });
+    const bytes = this.db.export();
+    applyPragmas(this.db);
+    return bytes;
   }
 
   async summary(): Promise<SandboxSummary> {

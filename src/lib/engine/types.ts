@@ -297,6 +297,61 @@ export interface Sandbox {
   close(): void;
 }
 
+/** Every call of a Sandbox a host may make (close is the host's own). */
+export type SandboxCall = Exclude<keyof Sandbox, 'close'>;
+
+/**
+ * What each call does to a sandbox: 'write' changes what is saved, 'read' does not (it may refresh
+ * caches such as the audience snapshot, which is derived data). The client saves after exactly the
+ * writes; the host dispatches only the calls listed here. Typed against Sandbox, so a new method
+ * does not compile until it is listed.
+ */
+export const SANDBOX_CALLS: { readonly [K in SandboxCall]: 'read' | 'write' } = {
+  namespaces: 'read',
+  createNamespace: 'write',
+  schemas: 'read',
+  createSchema: 'write',
+  datasets: 'read',
+  createDataset: 'write',
+  ingest: 'write',
+  batches: 'read',
+  deleteBatch: 'write',
+  profile: 'read',
+  identityGraph: 'read',
+  createAudience: 'write',
+  audiences: 'read',
+  deleteAudience: 'write',
+  audienceOverlap: 'read',
+  evaluate: 'read',
+  members: 'read',
+  labels: 'read',
+  marketingActions: 'read',
+  createPolicy: 'write',
+  destinations: 'read',
+  activate: 'write',
+  generate: 'read',
+  query: 'read',
+  export: 'read',
+  browseProfiles: 'read',
+  identitySettings: 'read',
+  updateIdentitySettings: 'write',
+  mergePolicies: 'read',
+  createMergePolicy: 'write',
+  calculatedAttributes: 'read',
+  createCalculatedAttribute: 'write',
+  summary: 'read',
+  searchIdentities: 'read',
+  batchErrorsCsv: 'read'
+};
+
+export function isSandboxCall(method: unknown): method is SandboxCall {
+  return typeof method === 'string' && Object.prototype.hasOwnProperty.call(SANDBOX_CALLS, method);
+}
+
+export function isWrite(method: SandboxCall): boolean {
+  return SANDBOX_CALLS[method] === 'write';
+}
+
 /** Errors cross the worker boundary as this plain shape. */
 export interface CdpErrorData {
   code: string;
