@@ -76,3 +76,50 @@ describe('one queue for every call', () => {
     expect(SANDBOX_CALLS.profile).toBe('read');
   });
 });
+
+describe('graph limit with tied times', () => {
+  async function visits(): Promise<Sandbox> {
+    const sb = await openSandbox({ template: 'empty' });
+    await sb.createSchema({
+      name: 'Visit',
+      class: 'profile',
+      fields: [
+        { path: 'email', type: 'string', identity: { namespace: 'Email' } },
+        { path: 'ecid', type: 'string', identity: { namespace: 'ECID', primary: true } }
+      ]
+    });
+    await sb.createDataset({ name: 'Visits', schema: 'Visit' });
+    return sb;
+  }
+  const rows = (from: number, to: number) =>
+    Array.from(
+      { length: to - from + 1 },
+      (_, i) => `hub@example.com,cookie-${String(from + i).padStart(2, '0')}`
+    );
+
+  async function expectHubKept(sb: Sandbox) {
+    const hub = await sb.profile('Email', 'hub@example.com');
+    const cookies = hub!.identities.filter((i) => i.namespace === 'ECID').map((i) => i.id);
+    // the email is in every record, so it is the most recently seen; the 49 newest cookies stay with it
+    expect(cookies.sort()).toEqual(rows(12, 60).map((r) => r.split(',')[1]));
+    for (const old of ['cookie-01', 'cookie-11']) {
+      const p = await sb.profile('ECID', old);
+      expect(p!.profileId).not.toBe(hub!.profileId);
+      expect(p!.identities.map((i) => i.id)).toEqual([old]);
+    }
+  }
+
+  it('one email with 60 cookies in a file without timestamps keeps the email and the newest 49 cookies', async () => {
+    const sb = await visits();
+    const report = await sb.ingest('Visits', ['email,ecid', ...rows(1, 60)].join('\n'));
+    expect(report.status).toBe('success');
+    await expectHubKept(sb);
+  });
+
+  it('the same rows in two batches: the earlier batch is the older', async () => {
+    const sb = await visits();
+    await sb.ingest('Visits', ['email,ecid', ...rows(1, 30)].join('\n'));
+    await sb.ingest('Visits', ['email,ecid', ...rows(31, 60)].join('\n'));
+    await expectHubKept(sb);
+  });
+});

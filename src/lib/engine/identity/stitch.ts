@@ -5,7 +5,7 @@
 
 export interface StitchNode {
   iid: number;
-  /** 'ns:value', the tie-breaker that keeps results independent of ingest order */
+  /** 'ns:value': the last tie-breaker, between identities of one record 
   key: string;
   priority: number;
   /** The namespace code when the namespace is unique (one value per graph), else null */
@@ -80,11 +80,13 @@ class UnionFind {
   }
 }
 
-function byRecency(a: StitchRecord, b: StitchRecord, tie: Map<number, string>): number {
+/**
+ * Newest first. Record time decides; where times tie (a file without timestamps) the later record is the
+ * newer: rids are given in batch order, then row order, and a record re-ingested keeps its first rid.
+ */
+function byRecency(a: StitchRecord, b: StitchRecord): number {
   if (a.ts !== b.ts) return a.ts < b.ts ? 1 : -1;
-  const ta = tie.get(a.rid)!;
-  const tb = tie.get(b.rid)!;
-  return ta < tb ? -1 : ta > tb ? 1 : 0;
+  return b.rid - a.rid;
 }
 
 function runOnce(
@@ -145,17 +147,10 @@ export function stitch(
   records: StitchRecord[],
   withEdges = false
 ): { comp: Map<number, number>; edges: StitchEdge[]; evicted: Set<number> } {
-  const tie = new Map<number, string>();
-  for (const r of records) {
-    tie.set(
-      r.rid,
-      r.ids
-        .map((i) => nodes.get(i)!.key)
-        .sort()
-        .join('\u0001')
-    );
-  }
-  const ordered = [...records].sort((a, b) => byRecency(a, b, tie));
+  const ordered = [...records].sort(byRecency);
+  // Each identity's latest record, as (time, rid): the order in which the graph limit keeps identities
+  const latest = new Map<number, StitchRecord>();
+  for (const r of ordered) for (const i of r.ids) if (!latest.has(i)) latest.set(i, r);
   const evicted = new Set<number>();
   let uf = runOnce(nodes, ordered, evicted, null);
   for (;;) {
@@ -172,10 +167,14 @@ export function stitch(
       if (list.length <= GRAPH_LIMIT) continue;
       over = true;
       list.sort((a, b) => {
-        const na = nodes.get(a)!;
-        const nb = nodes.get(b)!;
-        if (na.lastSeen !== nb.lastSeen) return na.lastSeen < nb.lastSeen ? 1 : -1;
-        return na.key < nb.key ? -1 : 1;
+        const ra = latest.get(a);
+        const rb = latest.get(b);
+        const ta = ra?.ts ?? nodes.get(a)!.lastSeen;
+        const tb = rb?.ts ?? nodes.get(b)!.lastSeen;
+        if (ta !== tb) return ta < tb ? 1 : -1;
+        const d = (rb?.rid ?? -1) - (ra?.rid ?? -1);
+        if (d) return d;
+        return nodes.get(a)!.key < nodes.get(b)!.key ? -1 : 1;
       });
       for (const iid of list.slice(GRAPH_LIMIT)) evicted.add(iid);
     }
