@@ -123,3 +123,158 @@ describe('graph limit with tied times', () => {
     await expectHubKept(sb);
   });
 });
+
+describe('a stray quote never swallows rows', () => {
+  it('`r97,"Big" Jim` is a row error at its row and column, and rows 98-100 are read', async () => {
+    const sb = await contacts();
+    const rows = Array.from({ length: 100 }, (_, i) => `r${i + 1}@example.com,Name ${i + 1}`);
+    rows[96] = 'r97@example.com,"Big" Jim';
+    const report = await sb.ingest('Contacts', ['email,name', ...rows].join('\n'));
+    expect(report).toMatchObject({ status: 'partial', rowsRead: 100, rowsIngested: 99, rowsFailed: 1 });
+    expect(report.errors).toEqual([expect.objectContaining({ row: 97, column: 'name', code: 'BAD_QUOTES' })]);
+    for (const n of [98, 99, 100]) {
+      expect((await sb.profile('Email', `r${n}@example.com`))!.attributes.name).toBe(`Name ${n}`);
+    }
+  });
+
+  it('an opening quote that never closes fails its row only, whatever follows', async () => {
+    const sb = await contacts();
+    const rows = Array.from({ length: 100 }, (_, i) => `r${i + 1}@example.com,Name ${i + 1}`);
+    rows[49] = 'r50@example.com,"Big Jim';
+    const report = await sb.ingest('Contacts', ['email,name', ...rows].join('\n'));
+    expect(report).toMatchObject({ status: 'partial', rowsRead: 100, rowsIngested: 99, rowsFailed: 1 });
+    expect(report.errors).toEqual([expect.objectContaining({ row: 50, column: 'name', code: 'BAD_QUOTES' })]);
+    expect((await sb.profile('Email', 'r100@example.com'))!.attributes.name).toBe('Name 100');
+  });
+});
+
+describe('batches and what is stored agree', () => {
+  const stored = async (sb: Sandbox) => Number((await sb.query('SELECT count(*) FROM records')).rows[0][0]);
+
+  it('the same file twice, then deleting the first batch, keeps every record the second batch holds', async () => {
+    const sb = await contacts();
+    const file = 'email,name\na@example.com,Ann\nb@example.com,Bob\n';
+    const first = await sb.ingest('Contacts', file);
+    const second = await sb.ingest('Contacts', file);
+    expect(second).toMatchObject({ status: 'success', rowsIngested: 2, rowsAlreadyStored: 2 });
+    expect(await stored(sb)).toBe(2);
+    await sb.deleteBatch(first.batchId);
+    expect(await stored(sb)).toBe(2);
+    expect((await sb.profile('Email', 'a@example.com'))!.attributes.name).toBe('Ann');
+    await sb.deleteBatch(second.batchId);
+    expect(await stored(sb)).toBe(0);
+    expect(await sb.profile('Email', 'a@example.com')).toBeNull();
+  });
+
+  it('two identical events in one file are two events, and re-ingesting the file adds none', async () => {
+    const sb = await openSandbox({ template: 'empty' });
+    await sb.createSchema({
+      name: 'Purchase',
+      class: 'event',
+      fields: [
+        { path: 'timestamp', type: 'datetime', required: true },
+        { path: 'eventType', type: 'string', required: true },
+        { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
+        { path: 'total', type: 'number' }
+      ]
+    });
+    await sb.createDataset({ name: 'Purchases', schema: 'Purchase' });
+    const line = '2024-05-01T10:00:00Z,commerce.purchase,ann@example.com,25';
+    const file = `timestamp,eventType,email,total\n${line}\n${line}\n`;
+    const first = await sb.ingest('Purchases', file);
+    expect(first).toMatchObject({ rowsIngested: 2, rowsAlreadyStored: 0 });
+    expect((await sb.profile('Email', 'ann@example.com'))!.events).toHaveLength(2);
+    const again = await sb.ingest('Purchases', file);
+    expect(again).toMatchObject({ rowsIngested: 2, rowsAlreadyStored: 2 });
+    expect((await sb.profile('Email', 'ann@example.com'))!.events).toHaveLength(2);
+    // a third copy in a file of three is one more purchase
+    const three = await sb.ingest('Purchases', `${file}${line}\n`);
+    expect(three).toMatchObject({ rowsIngested: 3, rowsAlreadyStored: 2 });
+    expect((await sb.profile('Email', 'ann@example.com'))!.events).toHaveLength(3);
+    await sb.deleteBatch(first.batchId);
+    await sb.deleteBatch(again.batchId);
+    expect((await sb.profile('Email', 'ann@example.com'))!.events).toHaveLength(3);
+  });
+});
+
+describe('keys that are not plain names', () => {
+  it('a "__proto__" header and field path is stored like any other', async () => {
+    const sb = await openSandbox({ template: 'empty' });
+    await sb.createSchema({
+      name: 'Odd',
+      class: 'profile',
+      fields: [
+        { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
+        { path: '__proto__', type: 'string' }
+      ]
+    });
+    await sb.createDataset({ name: 'Odd', schema: 'Odd' });
+    const report = await sb.ingest('Odd', 'email,__proto__\na@example.com,kept\n');
+    expect(report.status).toBe('success');
+    const p = await sb.profile('Email', 'a@example.com');
+    expect(Object.getOwnPropertyDescriptor(p!.attributes, '__proto__')?.value).toBe('kept');
+  });
+
+  it('two columns feeding one field are a file warning, and a row where they differ is an error', async () => {
+    const sb = await contacts();
+    const report = await sb.ingest(
+      'Contacts',
+      'email,name,NAME\na@example.com,Ann,Ann\nb@example.com,Bob,Rob\n',
+      {
+        errorThreshold: 0.5
+      }
+    );
+    expect(report.warnings).toEqual([
+      expect.objectContaining({ row: 0, column: 'NAME', code: 'COLUMN_COLLISION' })
+    ]);
+    expect(report.errors).toEqual([
+      expect.objectContaining({ row: 2, column: 'NAME', code: 'CONFLICTING_VALUES' })
+    ]);
+    expect((await sb.profile('Email', 'a@example.com'))!.attributes.name).toBe('Ann');
+    expect(await sb.profile('Email', 'b@example.com')).toBeNull();
+  });
+
+  it('a mapping that sends two columns to one field is treated the same way', async () => {
+    const sb = await contacts();
+    const report = await sb.ingest('Contacts', 'mail,first,given\na@example.com,Ann,Anna\n', {
+      mapping: { mail: 'email', first: 'name', given: 'name' },
+      errorThreshold: 1
+    });
+    expect(report.warnings.map((w) => w.code)).toEqual(['COLUMN_COLLISION']);
+    expect(report.errors.map((e) => e.code)).toEqual(['CONFLICTING_VALUES']);
+  });
+});
+
+describe('a record with more than 20 identities', () => {
+  it('links the 20 of highest namespace priority; the rest are attributes, never profiles', async () => {
+    const sb = await openSandbox({ template: 'empty' });
+    const cookies = Array.from({ length: 24 }, (_, i) => ({
+      path: `cookie${i}`,
+      type: 'string' as const,
+      identity: { namespace: 'ECID' }
+    }));
+    await sb.createSchema({
+      name: 'Wide',
+      class: 'profile',
+      // the person's email and CRM id come last in column order
+      fields: [
+        ...cookies,
+        { path: 'email', type: 'string', identity: { namespace: 'Email' } },
+        { path: 'crm', type: 'string', identity: { namespace: 'CRMID' } }
+      ]
+    });
+    await sb.createDataset({ name: 'Wide', schema: 'Wide' });
+    const header = [...cookies.map((c) => c.path), 'email', 'crm'];
+    const values = [...cookies.map((_, i) => `c-${i}`), 'w@example.com', 'CRM-1'];
+    const report = await sb.ingest('Wide', `${header.join(',')}\n${values.join(',')}\n`);
+    expect(report.warnings.map((w) => w.code)).toEqual(['IDENTITIES_CAPPED']);
+    const p = await sb.profile('CRMID', 'CRM-1');
+    const ids = p!.identities.map((i) => `${i.namespace}:${i.id}`);
+    expect(ids).toHaveLength(20);
+    expect(ids).toContain('Email:w@example.com');
+    expect(p!.attributes.cookie23).toBe('c-23');
+    const summary = await sb.query('SELECT count(*), count(DISTINCT comp) FROM identities');
+    expect(summary.rows[0]).toEqual([20, 1]);
+    expect(await sb.profile('ECID', 'c-23')).toBeNull();
+  });
+});

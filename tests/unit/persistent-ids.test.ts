@@ -132,7 +132,10 @@ describe('persistent profile ids', () => {
     db.run(`ALTER TABLE identities ADD COLUMN was_root INTEGER NOT NULL DEFAULT 0;
             UPDATE identities SET was_root = 1 WHERE iid IN (SELECT pno FROM profile_ids WHERE merged_into IS NOT NULL);
             DROP TABLE profile_ids; DROP TABLE audiences; DROP TABLE seg_columns; DROP TABLE seg_profiles;
-            DROP TABLE seg_state; DROP TABLE profile_changes; PRAGMA user_version = 3;`);
+            DROP TABLE seg_state; DROP TABLE profile_changes;
+            DROP TABLE record_claims; DROP INDEX records_dedupe; ALTER TABLE records DROP COLUMN occurrence;
+            CREATE UNIQUE INDEX records_dedupe ON records(dataset_id, hash);
+            ALTER TABLE batches DROP COLUMN rows_already_stored; PRAGMA user_version = 3;`);
     const old = await openSandbox({ bytes: db.export() });
     db.close();
     expect(await idOf(old, 'profileId', b!)).toBe(a);

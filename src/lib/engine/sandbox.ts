@@ -83,6 +83,7 @@ interface BatchRow {
   started_at: string;
   finished_at: string;
   profiles_touched: number;
+  rows_already_stored: number;
 }
 
 function notYet(what: string): CdpError {
@@ -155,6 +156,7 @@ export class SqlSandbox implements Sandbox {
       rowsRead: r.rows_read,
       rowsIngested: r.rows_ingested,
       rowsFailed: r.rows_failed,
+      rowsAlreadyStored: r.rows_already_stored,
       errors: JSON.parse(r.errors) as BatchReport['errors'],
       warnings: JSON.parse(r.warnings) as BatchReport['warnings'],
       fileName: r.file_name,

@@ -81,6 +81,11 @@ export interface BatchReport {
   rowsRead: number;
   rowsIngested: number;
   rowsFailed: number;
+  /**
+   * Of rowsIngested, the rows identical to a record an earlier batch of the dataset had stored: this
+   * batch holds that record too (deleting either batch leaves it to the other) instead of storing it twice.
+   */
+  rowsAlreadyStored: number;
   errors: RowError[];
   /** Things worth knowing that did not fail a row: unmapped columns, capped identities. */
   warnings: RowError[];

@@ -76,6 +76,20 @@ const MIGRATIONS: string[] = [
     WITHOUT ROWID;
   CREATE TABLE seg_state (policy TEXT PRIMARY KEY, max_rid INTEGER NOT NULL, max_change INTEGER NOT NULL);
   CREATE TABLE profile_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, pno INTEGER NOT NULL);
+  `,
+  // Identical rows are one record per occurrence: two identical purchases in one file are two records,
+  // and re-ingesting the file finds both already stored. A record belongs to the batch that first stored
+  // it (records.batch_seq); a later batch that holds it too is a claim, so deleting the first batch
+  // leaves the record to the later one (../ingest/deleteBatch.ts).
+  `
+  ALTER TABLE records ADD COLUMN occurrence INTEGER NOT NULL DEFAULT 1;
+  DROP INDEX records_dedupe;
+  CREATE UNIQUE INDEX records_dedupe ON records(dataset_id, hash, occurrence);
+  CREATE TABLE record_claims (
+    batch_seq INTEGER NOT NULL, rid INTEGER NOT NULL, row INTEGER NOT NULL, PRIMARY KEY (batch_seq, rid))
+    WITHOUT ROWID;
+  CREATE INDEX record_claims_rid ON record_claims(rid);
+  ALTER TABLE batches ADD COLUMN rows_already_stored INTEGER NOT NULL DEFAULT 0;
   `
 ];
 

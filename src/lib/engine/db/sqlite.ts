@@ -1,7 +1,7 @@
 import initSqlJs from 'sql.js';
-import type { Database, SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic, Statement } from 'sql.js';
 
-export type { Database };
+export type { Database, Statement };
 
 let config: { locateFile?: (file: string) => string } = {};
 let loading: Promise<SqlJsStatic> | undefined;

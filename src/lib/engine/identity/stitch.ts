@@ -5,7 +5,7 @@
 
 export interface StitchNode {
   iid: number;
-  /** 'ns:value': the last tie-breaker, between identities of one record 
+  /** 'ns:value': the last tie-breaker, between identities of one record */
   key: string;
   priority: number;
   /** The namespace code when the namespace is unique (one value per graph), else null */

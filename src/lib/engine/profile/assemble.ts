@@ -138,9 +138,10 @@ export function assembleProfile(
     identities.push({ namespace: o.ns, id: o.value, inGraph: false });
   }
 
-  const attributes: Record<string, unknown> = {};
-  const sources: Record<string, AttributeSource> = {};
-  const labels: Record<string, string[]> = {};
+  // null-prototype: field paths are user keys, and "__proto__" is one like any other
+  const attributes = Object.create(null) as Record<string, unknown>;
+  const sources = Object.create(null) as Record<string, AttributeSource>;
+  const labels = Object.create(null) as Record<string, string[]>;
   const events: ProfileEvent[] = [];
   const facts: EventFacts[] = [];
   const fieldLabels = new Map<string, Map<string, string[]>>();

@@ -151,7 +151,7 @@ function writeProfiles(
   let group: { rid: number; ts: string; data: string; dataset: string }[] = [];
   const flush = () => {
     if (current === null) return;
-    const merged: Record<string, unknown> = {};
+    const merged = Object.create(null) as Record<string, unknown>;
     for (const r of group.sort(order)) {
       for (const [k, v] of Object.entries(JSON.parse(r.data) as Record<string, unknown>)) {
         if (v !== null && v !== undefined) merged[k] = v;

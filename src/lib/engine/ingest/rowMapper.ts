@@ -1,0 +1,204 @@
+// The first stage of ingestion, pure: one raw record (source columns to raw values) becomes typed
+// attributes by field path, a record time, and the identities it carries, or the row errors that say
+// why not. No database here: ./batchWriter.ts stores what this returns.
+import { isJunk, normalizeIdentity } from '../identity/normalize';
+import type { FieldDef, Namespace, RowError, Schema } from '../types';
+import type { RawRecord } from './reader';
+import { coerce, isAbsent } from './values';
+
+/** Identities one record may link (Adobe caps them per record too); the rest stay on it as attributes. */
+export const MAX_IDENTITIES_PER_RECORD = 20;
+const TIME_FIELD = /(^|\.)(timestamp|lastUpdated|updatedAt|lastModified|modifyDate)$/i;
+
+export interface IdentityCandidate {
+  ns: Namespace;
+  /** Normalised: the form identities are stored, linked and looked up in */
+  value: string;
+  primary: boolean;
+}
+
+export interface MappedRow {
+  row: number;
+  /** By field path; null-prototype, so a "__proto__" path is an ordinary key */
+  attrs: Record<string, unknown>;
+  ts: string;
+  /** Primary first, then by namespace priority; at most MAX_IDENTITIES_PER_RECORD of them link */
+  identities: IdentityCandidate[];
+  /** The identity that keys the record's fragment */
+  key: IdentityCandidate;
+  /** Linking identities past the cap, left out of the graph */
+  capped: number;
+}
+
+export type MapResult = { ok: true; row: MappedRow } | { ok: false; errors: RowError[] };
+
+export interface MapperOptions {
+  schema: Schema;
+  mapping?: Record<string, string>;
+  namespaces: Map<string, Namespace>;
+  blocked: ReadonlySet<string>;
+  /** Record time of rows without a time field of their own */
+  batchTime: string;
+  defaultCountry?: string;
+}
+
+export class RowMapper {
+  /** File-level findings: unmapped columns, two columns feeding one field */
+  readonly warnings: RowError[] = [];
+  private readonly byPath: Map<string, FieldDef>;
+  private readonly byLowerPath: Map<string, FieldDef>;
+  private readonly columnOf = new Map<string, FieldDef | null>();
+  /** field path -> the source columns that feed it, in the order first seen */
+  private readonly sourcesOf = new Map<string, string[]>();
+  private readonly timeField: FieldDef | undefined;
+  private readonly identityFields: FieldDef[];
+  private readonly required: FieldDef[];
+  private readonly primaryField: FieldDef | undefined;
+
+  constructor(private readonly o: MapperOptions) {
+    const fields = o.schema.fields;
+    this.byPath = new Map(fields.map((f) => [f.path, f]));
+    this.byLowerPath = new Map(fields.map((f) => [f.path.toLowerCase(), f]));
+    this.timeField = fields.find((f) => f.type === 'datetime' && TIME_FIELD.test(f.path));
+    this.identityFields = fields.filter((f) => f.identity);
+    this.required = fields.filter((f) => f.required);
+    this.primaryField = this.identityFields.find((f) => f.identity?.primary);
+  }
+
+  /** The field a source column feeds: a mapping's target, else the path of that name (any case). */
+  resolve(column: string): FieldDef | null {
+    let field = this.columnOf.get(column);
+    if (field !== undefined) return field;
+    const mapped =
+      this.o.mapping && Object.hasOwn(this.o.mapping, column) ? this.o.mapping[column] : undefined;
+    field =
+      (mapped !== undefined
+        ? this.byPath.get(mapped)
+        : (this.byPath.get(column) ?? this.byLowerPath.get(column.toLowerCase()))) ?? null;
+    this.columnOf.set(column, field);
+    if (!field) {
+      this.warnings.push({
+        row: 0,
+        column,
+        code: 'UNMAPPED_COLUMN',
+        message: `"${column}" matches no field of schema "${this.o.schema.name}"; its values were not stored.`
+      });
+      return null;
+    }
+    const sources = this.sourcesOf.get(field.path);
+    if (!sources) this.sourcesOf.set(field.path, [column]);
+    else {
+      sources.push(column);
+      this.warnings.push({
+        row: 0,
+        column,
+        code: 'COLUMN_COLLISION',
+        message: `"${column}" and "${sources[0]}" both feed ${field.path}: a row where they differ is an error.`
+      });
+    }
+    return field;
+  }
+
+  private sourceColumn(path: string): string {
+    return this.sourcesOf.get(path)?.[0] ?? path;
+  }
+
+  map(rec: RawRecord): MapResult {
+    const { row } = rec;
+    if (!rec.values) return { ok: false, errors: [rec.error!] };
+    const attrs = Object.create(null) as Record<string, unknown>;
+    const fedBy = new Map<string, string>(); // field path -> the column whose value it holds
+    const errors: RowError[] = [];
+    const failed = new Set<string>();
+    for (const column in rec.values) {
+      const field = this.resolve(column);
+      const raw = rec.values[column];
+      if (!field || isAbsent(raw)) continue;
+      const c = coerce(raw, field);
+      if (!c.ok) {
+        errors.push({ row, column, code: c.code, message: `${field.path}: ${c.message}` });
+        failed.add(field.path);
+        continue;
+      }
+      const other = fedBy.get(field.path);
+      if (other !== undefined && !sameValue(attrs[field.path], c.value)) {
+        errors.push({
+          row,
+          column,
+          code: 'CONFLICTING_VALUES',
+          message: `${field.path}: "${column}" and "${other}" give it different values`
+        });
+        failed.add(field.path);
+        continue;
+      }
+      attrs[field.path] = c.value;
+      fedBy.set(field.path, column);
+    }
+    for (const f of this.required) {
+      if (attrs[f.path] === undefined && !failed.has(f.path)) {
+        errors.push({
+          row,
+          column: this.sourceColumn(f.path),
+          code: 'REQUIRED',
+          message: `${f.path} is required`
+        });
+      }
+    }
+    const ts = (this.timeField && (attrs[this.timeField.path] as string | undefined)) || this.o.batchTime;
+    const { identities, capped } = this.identitiesOf(attrs);
+    if (identities.length === 0) errors.push(this.noIdentity(row));
+    if (errors.length) return { ok: false, errors };
+    const key =
+      identities.find((c) => c.primary) ?? identities.find((c) => c.ns.linksRecords) ?? identities[0];
+    return { ok: true, row: { row, attrs, ts, identities, key, capped } };
+  }
+
+  /**
+   * The record's usable identities, once each: primary first, then by namespace priority (column order
+   * within one). Only the first MAX_IDENTITIES_PER_RECORD linking ones are kept; the others stay in the
+   * attributes and never become identities (an identity of its own would be an empty profile).
+   */
+  private identitiesOf(attrs: Record<string, unknown>): { identities: IdentityCandidate[]; capped: number } {
+    const { namespaces, blocked } = this.o;
+    const found: IdentityCandidate[] = [];
+    const seen = new Set<string>();
+    for (const f of this.identityFields) {
+      const v = attrs[f.path];
+      const ns = namespaces.get(f.identity!.namespace);
+      if (typeof v !== 'string' || !ns || isJunk(v, blocked)) continue;
+      const value = normalizeIdentity(ns, v);
+      const key = `${ns.code}\u0000${value}`;
+      if (!value || isJunk(value, blocked) || seen.has(key)) continue;
+      seen.add(key);
+      found.push({ ns, value, primary: !!f.identity!.primary });
+    }
+    const order = (c: IdentityCandidate) => (c.primary ? -Infinity : c.ns.priority);
+    found.sort((a, b) => order(a) - order(b)); // stable: column order within one priority
+    let linking = 0;
+    let capped = 0;
+    const identities = found.filter((c) => {
+      if (!c.ns.linksRecords) return true;
+      if (linking < MAX_IDENTITIES_PER_RECORD) return ++linking > 0;
+      capped++;
+      return false;
+    });
+    return { identities, capped };
+  }
+
+  private noIdentity(row: number): RowError {
+    const column = this.primaryField ? this.sourceColumn(this.primaryField.path) : undefined;
+    const paths = this.identityFields.map((f) => f.path).join(', ');
+    return {
+      row,
+      ...(column ? { column } : {}),
+      code: 'NO_IDENTITY',
+      message: paths
+        ? `no usable identity: ${paths} ${this.identityFields.length > 1 ? 'are' : 'is'} empty or blocked values`
+        : 'no usable identity: the schema has no identity field'
+    };
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'object' && JSON.stringify(a) === JSON.stringify(b));
+}
