@@ -278,3 +278,48 @@ describe('a record with more than 20 identities', () => {
     expect(await sb.profile('ECID', 'c-23')).toBeNull();
   });
 });
+
+describe('customers, prospects and anonymous visitors, decided in one place', () => {
+  it('a partner row keyed by an email no customer has is a prospect everywhere, until the customer arrives', async () => {
+    const sb = await openSandbox({ template: 'securfinancial' });
+    const before = await sb.summary();
+    const report = await sb.ingest(
+      'Partner Enrichment',
+      'person.email,partner.partnerId,partner.netWorth\nnew.lead@example.com,PTR-LEAD1,250000\n'
+    );
+    expect(report.status).toBe('success');
+    const after = await sb.summary();
+    expect(after.customers).toBe(before.customers);
+    expect(after.prospects).toBe(before.prospects + 1);
+    const lead = await sb.profile('Email', 'new.lead@example.com');
+    expect(lead!.kind).toBe('prospect');
+    const page = await sb.browseProfiles({ kind: 'prospect', limit: 200 });
+    expect(page.total).toBe(after.prospects);
+    expect(page.profiles.map((p) => p.profileId)).toContain(lead!.profileId);
+    const customers = await sb.browseProfiles({ kind: 'customer', limit: 1 });
+    expect(customers.total).toBe(after.customers);
+
+    await sb.ingest('CRM Profiles', 'person.email,person.crmId\nnew.lead@example.com,CRM-LEAD1\n');
+    expect((await sb.profile('Email', 'new.lead@example.com'))!.kind).toBe('customer');
+    expect((await sb.summary()).customers).toBe(before.customers + 1);
+  });
+
+  it('retail: cookie-only visitors are anonymous, not customers', async () => {
+    const sb = await openSandbox({ template: 'retail' });
+    const crm = await sb.query(
+      `SELECT count(DISTINCT json_extract(data, '$."person.crmId"')) FROM records r
+         JOIN datasets d ON d.id = r.dataset_id WHERE d.name = 'Customer Profiles'`
+    );
+    const summary = await sb.summary();
+    expect(summary.customers).toBe(crm.rows[0][0]);
+    expect(summary.anonymous).toBeGreaterThan(0);
+    expect(summary.profiles).toBe(summary.customers + summary.prospects + summary.anonymous);
+    const anonymous = await sb.browseProfiles({ kind: 'anonymous', limit: 5 });
+    expect(anonymous.total).toBe(summary.anonymous);
+    for (const item of anonymous.profiles) {
+      const p = await sb.profile('profileId', item.profileId);
+      expect(p!.kind).toBe('anonymous');
+      expect(p!.identities.every((i) => ['ECID', 'IDFA', 'GAID', 'AAID'].includes(i.namespace))).toBe(true);
+    }
+  });
+});

@@ -33,6 +33,7 @@ import { deleteBatch } from './ingest/deleteBatch';
 import { ingestFile } from './ingest/ingest';
 import { assembleProfile, type ProfileTarget } from './profile/assemble';
 import { browseProfiles } from './profile/browse';
+import { profileKinds } from './profile/kind';
 import { insertCalculated, listCalculated } from './profile/calculated';
 import { findMergePolicy, insertMergePolicy, listMergePolicies } from './profile/mergePolicies';
 import type {
@@ -40,6 +41,7 @@ import type {
   CalculatedAttribute,
   CalculatedAttributeDef,
   IdentitySettings,
+  ProfileKind,
   ProfilePage,
   MergePolicy,
   MergePolicyDef,
@@ -206,11 +208,7 @@ export class SqlSandbox implements Sandbox {
     const comp = resolveComp(this.db, namespaces, namespace, id);
     return comp === null ? null : assemble({ comp });
   }
-  async browseProfiles(opts: {
-    kind: 'customer' | 'prospect';
-    offset?: number;
-    limit?: number;
-  }): Promise<ProfilePage> {
+  async browseProfiles(opts: { kind: ProfileKind; offset?: number; limit?: number }): Promise<ProfilePage> {
     return browseProfiles(this.db, this.nsMap(), opts, { policy: findMergePolicy(this.db), calculated: [] });
   }
   async identitySettings(): Promise<IdentitySettings> {
@@ -345,14 +343,16 @@ export class SqlSandbox implements Sandbox {
 
   async summary(): Promise<SandboxSummary> {
     const count = (sql: string) => Number(one<{ n: number }>(this.db, { sql })?.n ?? 0);
-    const profiles = all<{ prospect: number; n: number }>(this.db, {
-      sql: `SELECT prospect, count(*) AS n FROM (
-              SELECT i.comp, min(CASE WHEN n.type IN ('partner', 'nonPeople') THEN 1 ELSE 0 END) AS prospect
-                FROM records r JOIN identities i ON i.iid = r.fkey JOIN namespaces n ON n.code = i.ns
-               GROUP BY i.comp) GROUP BY prospect`
-    });
-    const prospects = profiles.find((p) => p.prospect === 1)?.n ?? 0;
-    const customers = profiles.find((p) => p.prospect === 0)?.n ?? 0;
+    const kinds = profileKinds(this.db);
+    const byKind = new Map(
+      all<{ kind: string; n: number }>(this.db, {
+        sql: `SELECT kind, count(*) AS n FROM (${kinds.sql}) GROUP BY kind`,
+        params: kinds.params
+      }).map((r) => [r.kind, Number(r.n)])
+    );
+    const customers = byKind.get('customer') ?? 0;
+    const prospects = byKind.get('prospect') ?? 0;
+    const anonymous = byKind.get('anonymous') ?? 0;
     const datasets = all<{
       name: string;
       schema: string;
@@ -368,9 +368,10 @@ export class SqlSandbox implements Sandbox {
     return {
       template: (this.meta('template') ?? 'empty') as TemplateName,
       createdAt: this.meta('createdAt') ?? '',
-      profiles: customers + prospects,
+      profiles: customers + prospects + anonymous,
       customers,
       prospects,
+      anonymous,
       identities: count('SELECT count(*) AS n FROM identities'),
       records: count('SELECT count(*) AS n FROM records'),
       datasets

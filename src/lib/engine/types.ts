@@ -126,14 +126,18 @@ export interface Profile {
   /** Labels of each attribute's field (e.g. THIRD_PARTY), by field path. */
   labels: Record<string, string[]>;
   /**
-   * 'prospect' when the profile holds only partner-keyed records; 'anonymous' for the anonymous side of
-   * a cookie or device under the isolate identity strategy.
+   * Who the profile is (DESIGN, "Who a profile is"; decided in profile/kind.ts): a customer has a
+   * first-party record carrying a person-level identity, a prospect is known only through partner data,
+   * an anonymous profile has only cookies and devices (also the anonymous side of a cookie or device
+   * under the isolate identity strategy).
    */
-  kind: 'customer' | 'prospect' | 'anonymous';
+  kind: ProfileKind;
   mergePolicy: string;
   /** Calculated attributes by name, computed from all of the profile's events at read time. */
   calculated: Record<string, number | string | null>;
 }
+
+export type ProfileKind = 'customer' | 'prospect' | 'anonymous';
 
 export interface GraphNode {
   namespace: string;
@@ -238,6 +242,8 @@ export interface SandboxSummary {
   profiles: number;
   customers: number;
   prospects: number;
+  /** Profiles named only by cookies and devices */
+  anonymous: number;
   identities: number;
   records: number;
   datasets: { name: string; schema: string; class: SchemaClass; records: number; batches: number }[];
@@ -285,11 +291,7 @@ export interface Sandbox {
 
   // Pocket CDP additions
   /** Customers or prospects, most recently updated first, a page at a time. */
-  browseProfiles(opts: {
-    kind: 'customer' | 'prospect';
-    offset?: number;
-    limit?: number;
-  }): Promise<ProfilePage>;
+  browseProfiles(opts: { kind: ProfileKind; offset?: number; limit?: number }): Promise<ProfilePage>;
   identitySettings(): Promise<IdentitySettings>;
   updateIdentitySettings(patch: Partial<IdentitySettings>): Promise<IdentitySettings>;
   mergePolicies(): Promise<MergePolicy[]>;
@@ -434,7 +436,7 @@ export interface IdentitySettings {
 /** One row of the profile browser. */
 export interface ProfileListItem {
   profileId: string;
-  kind: 'customer' | 'prospect';
+  kind: ProfileKind;
   name: string | null;
   email: string | null;
   /** A prospect's partner id, else the profile's first identity. */

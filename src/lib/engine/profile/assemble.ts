@@ -18,6 +18,7 @@ import type {
   SchemaDef
 } from '../types';
 import { calculate, type EventFacts } from './calculated';
+import { profileKind } from './kind';
 
 interface MemberRow {
   iid: number;
@@ -172,9 +173,6 @@ export function assembleProfile(
     }
   }
   events.sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0));
-  const nsOf = new Map(members.map((m) => [m.iid, m.ns]));
-  const keyedByPartner =
-    records.length > 0 && records.every((r) => !namespaces.get(nsOf.get(r.fkey) ?? '')?.linksRecords);
 
   const now = opts.now ?? Date.now();
   const calculated: Record<string, number | string | null> = {};
@@ -189,7 +187,7 @@ export function assembleProfile(
     aliases: 'comp' in target ? aliasesOf(db, id).map(formatProfileId) : [],
     sources,
     labels,
-    kind: opts.anonymous === 'only' ? 'anonymous' : keyedByPartner ? 'prospect' : 'customer',
+    kind: opts.anonymous === 'only' ? 'anonymous' : profileKind(db, target),
     mergePolicy: policy.name,
     calculated
   };

@@ -3,25 +3,22 @@
 import type { Database } from '../db/sqlite';
 import { all, one } from '../db/sql';
 import { invalid } from '../errors';
-import type { Namespace, ProfileListItem, ProfilePage } from '../types';
+import type { Namespace, ProfileKind, ProfileListItem, ProfilePage } from '../types';
+import { profileKinds } from './kind';
+
+const KINDS: unknown[] = ['customer', 'prospect', 'anonymous'];
 import { assembleProfile, type AssembleOptions } from './assemble';
 
 const MAX_PAGE = 200;
 
-// A profile is a prospect when every record it holds is keyed by a partner (or non-people) id
-const PROFILES = `SELECT i.comp AS comp, max(r.ts) AS updated,
-    min(CASE WHEN n.type IN ('partner', 'nonPeople') THEN 1 ELSE 0 END) AS prospect
-  FROM records r JOIN identities i ON i.iid = r.fkey JOIN namespaces n ON n.code = i.ns
-  GROUP BY i.comp`;
-
 export function browseProfiles(
   db: Database,
   namespaces: Map<string, Namespace>,
-  opts: { kind: 'customer' | 'prospect'; offset?: number; limit?: number },
+  opts: { kind: ProfileKind; offset?: number; limit?: number },
   assemble: Pick<AssembleOptions, 'policy' | 'calculated'>
 ): ProfilePage {
-  if (opts?.kind !== 'customer' && opts?.kind !== 'prospect') {
-    throw invalid('kind is "customer" or "prospect".', { kind: opts?.kind });
+  if (!KINDS.includes(opts?.kind)) {
+    throw invalid('kind is "customer", "prospect" or "anonymous".', { kind: opts?.kind });
   }
   const offset = opts.offset ?? 0;
   const limit = opts.limit ?? 25;
@@ -29,16 +26,14 @@ export function browseProfiles(
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
     throw invalid(`limit is a whole number from 1 to ${MAX_PAGE}.`, { limit });
   }
-  const prospect = opts.kind === 'prospect' ? 1 : 0;
+  const kinds = profileKinds(db);
+  const params = [...(kinds.params as (string | number)[]), opts.kind];
   const total = Number(
-    one<{ n: number }>(db, {
-      sql: `SELECT count(*) AS n FROM (${PROFILES}) WHERE prospect = ?`,
-      params: [prospect]
-    })?.n ?? 0
+    one<{ n: number }>(db, { sql: `SELECT count(*) AS n FROM (${kinds.sql}) WHERE kind = ?`, params })?.n ?? 0
   );
   const rows = all<{ comp: number; updated: string }>(db, {
-    sql: `SELECT comp, updated FROM (${PROFILES}) WHERE prospect = ? ORDER BY updated DESC, comp LIMIT ? OFFSET ?`,
-    params: [prospect, limit, offset]
+    sql: `SELECT comp, updated FROM (${kinds.sql}) WHERE kind = ? ORDER BY updated DESC, comp LIMIT ? OFFSET ?`,
+    params: [...params, limit, offset]
   });
   const profiles: ProfileListItem[] = rows.map((r) => {
     const p = assembleProfile(db, { comp: r.comp }, namespaces, { ...assemble, calculated: [] });
@@ -50,7 +45,7 @@ export function browseProfiles(
       p.kind === 'prospect' ? (p.identities.find((i) => !i.inGraph) ?? p.identities[0]) : p.identities[0];
     return {
       profileId: p.profileId,
-      kind: p.kind === 'prospect' ? 'prospect' : 'customer',
+      kind: opts.kind,
       name: name.length ? name.join(' ') : null,
       email: typeof a['person.email'] === 'string' ? a['person.email'] : null,
       identity: first ? { namespace: first.namespace, id: first.id } : null,

@@ -1,0 +1,72 @@
+// Who a profile is (DESIGN, "Who a profile is"). The one place that decides it: overview counts, the
+// profile browser, profile lookups, the Profile API and audiences all read these functions.
+//  - customer: at least one record from a first-party dataset that carries a person-level identity
+//  - prospect: otherwise, when its person-level identities came from partner data only (a partner row
+//    keyed by an email that matched no customer), or when partner ids are all that key its records
+//  - anonymous: only cookies and devices name it
+import type { Database } from '../db/sqlite';
+import { all, placeholders } from '../db/sql';
+import type { Query } from '../db/sql';
+import type { ProfileKind, SchemaDef } from '../types';
+
+export type { ProfileKind };
+
+/** Namespace types that name a person (DESIGN): a CRM id, an email, a phone, hashed or not. */
+export const PERSON_TYPES = ['person', 'email', 'phone'] as const;
+
+/**
+ * A partner dataset brings third-party data: the dataset carries THIRD_PARTY itself, or its schema labels
+ * every field that is not an identity THIRD_PARTY (the Partner Data Enrichment schema).
+ */
+export function isPartnerData(
+  schema: Pick<SchemaDef, 'fields'>,
+  datasetLabels: readonly string[] = []
+): boolean {
+  if (datasetLabels.includes('THIRD_PARTY')) return true;
+  const attributes = schema.fields.filter((f) => !f.identity);
+  return attributes.length > 0 && attributes.every((f) => f.labels?.includes('THIRD_PARTY'));
+}
+
+/** Ids of the sandbox's partner datasets. */
+export function partnerDatasetIds(db: Database): string[] {
+  return all<{ id: string; def: string }>(db, {
+    sql: 'SELECT d.id, s.def FROM datasets d JOIN schemas s ON s.id = d.schema_id'
+  })
+    .filter((d) => isPartnerData(JSON.parse(d.def) as SchemaDef))
+    .map((d) => d.id);
+}
+
+/**
+ * One row per profile: its number (comp), its kind and when it was last updated. `where` narrows the
+ * records considered (e.g. to one profile) before grouping.
+ */
+export function profileKinds(db: Database, where?: Query): Query {
+  const partner = partnerDatasetIds(db);
+  const person = PERSON_TYPES.map((t) => `'${t}'`).join(',');
+  const whereParams = Array.isArray(where?.params) ? where.params : [];
+  return {
+    sql: `SELECT comp, max(ts) AS updated,
+            CASE WHEN max(person AND NOT partner) THEN 'customer'
+                 WHEN max(person) OR min(partner OR keyed_by_partner) THEN 'prospect'
+                 ELSE 'anonymous' END AS kind
+            FROM (SELECT i.comp AS comp, r.ts AS ts, r.dataset_id IN (${placeholders(partner.length)}) AS partner,
+                    (SELECT type FROM namespaces WHERE code = i.ns) IN ('partner', 'nonPeople') AS keyed_by_partner,
+                    EXISTS (SELECT 1 FROM record_identities ri JOIN identities x ON x.iid = ri.iid
+                              JOIN namespaces n ON n.code = x.ns
+                             WHERE ri.rid = r.rid AND n.type IN (${person})) AS person
+                    FROM records r JOIN identities i ON i.iid = r.fkey
+                    JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1
+                   ${where ? `WHERE ${where.sql}` : ''})
+           GROUP BY comp`,
+    params: [...partner, ...whereParams]
+  };
+}
+
+/** The kind of one profile: a whole graph, or (stitching off) one fragment. */
+export function profileKind(db: Database, target: { comp: number } | { fragment: number }): ProfileKind {
+  const where: Query =
+    'comp' in target
+      ? { sql: 'i.comp = ?', params: [target.comp] }
+      : { sql: 'r.fkey = ?', params: [target.fragment] };
+  return all<{ kind: ProfileKind }>(db, profileKinds(db, where))[0]?.kind ?? 'anonymous';
+}
