@@ -323,3 +323,40 @@ describe('customers, prospects and anonymous visitors, decided in one place', ()
     }
   });
 });
+
+describe('identity search', () => {
+  it('finds values that contain the text anywhere, not only at the start', async () => {
+    const sb = await contacts();
+    await sb.ingest(
+      'Contacts',
+      'email,name\nmaria.lopez@example.com,Maria\nbob@lopez.org,Bob\nann@x.com,Ann\n'
+    );
+    const found = (await sb.searchIdentities('lopez')).map((m) => m.id);
+    expect(found).toEqual(['bob@lopez.org', 'maria.lopez@example.com']);
+    expect((await sb.searchIdentities('LOPEZ@')).map((m) => m.id)).toEqual(['maria.lopez@example.com']);
+    // LIKE wildcards in the text are matched literally
+    expect(await sb.searchIdentities('%')).toEqual([]);
+    expect(await sb.searchIdentities('_')).toEqual([]);
+  });
+});
+
+describe('the row errors download', () => {
+  it('escapes every cell a spreadsheet could run as a formula, and parses back to the same values', async () => {
+    const sb = await contacts();
+    const report = await sb.ingest('Contacts', 'email,=HYPERLINK("http://x")\na@example.com,1\n');
+    const csv = await sb.batchErrorsCsv(report.batchId);
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('row,column,code,message');
+    const cell = lines[1].split(',')[1];
+    expect(cell.startsWith(`"'=HYPERLINK(`)).toBe(true);
+    // read back with the engine's own CSV reader: the column is kept, behind the quote that disarms it
+    const { csvReader } = await import('../../src/lib/engine/ingest/csv');
+    const reader = csvReader();
+    const recs = [...reader.push(csv), ...reader.end()];
+    expect(recs[0].values!.column).toBe(`'=HYPERLINK("http://x")`);
+    for (const start of ['+1', '-1', '@SUM(A1)', '\tx', '\rx']) {
+      const { csvCell } = await import('../../src/lib/engine/format/csv');
+      expect(csvCell(start, { formulaSafe: true }).replace(/^"/, '')).toMatch(/^'/);
+    }
+  });
+});

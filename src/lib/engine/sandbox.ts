@@ -8,32 +8,31 @@ import { getNamespace, insertNamespace, listNamespaces } from './catalog/namespa
 import { findSchema, insertSchema, listSchemas } from './catalog/schemas';
 import { readMeta, writeMeta } from './db/meta';
 import { readOnlyQuery } from './db/readonly';
-import { all, one, transaction } from './db/sql';
+import { transaction } from './db/sql';
 import { applyPragmas, type Database } from './db/sqlite';
 import { CdpError, invalid } from './errors';
 import { LABELS, MARKETING_ACTIONS } from './governance/labels';
 import { toCsv, toJson } from './generate/format';
 import { generateRecords } from './generate/records';
 import { explainGraph } from './identity/explain';
-import { normalizeIdentity } from './identity/normalize';
-import { formatProfileId } from './identity/profileId';
 import {
   audienceMembers,
   audienceOverlap,
-  audiencesOf,
   deleteAudience,
   evaluateRule,
   insertAudience,
   listAudiences
 } from './segment/audiences';
-import { resolveAnonymous, resolveComp, resolveFragment } from './identity/resolve';
+import { resolveComp } from './identity/resolve';
 import { relinkBlocked } from './identity/relink';
 import { readIdentitySettings, writeIdentitySettings } from './identity/settings';
+import { batchErrorsCsv, listBatches } from './ingest/batches';
 import { deleteBatch } from './ingest/deleteBatch';
+import { searchIdentities } from './identity/search';
+import { lookUpProfile } from './profile/lookup';
+import { summarize } from './profile/summary';
 import { ingestFile } from './ingest/ingest';
-import { assembleProfile, type ProfileTarget } from './profile/assemble';
 import { browseProfiles } from './profile/browse';
-import { profileKinds } from './profile/kind';
 import { insertCalculated, listCalculated } from './profile/calculated';
 import { findMergePolicy, insertMergePolicy, listMergePolicies } from './profile/mergePolicies';
 import type {
@@ -66,35 +65,11 @@ import type {
   Sandbox,
   SandboxSummary,
   Schema,
-  SchemaDef,
-  TemplateName
+  SchemaDef
 } from './types';
-
-interface BatchRow {
-  id: string;
-  dataset: string;
-  status: BatchReport['status'];
-  rows_read: number;
-  rows_ingested: number;
-  rows_failed: number;
-  errors: string;
-  warnings: string;
-  file_name: string;
-  format: BatchReport['format'];
-  bytes: number;
-  started_at: string;
-  finished_at: string;
-  profiles_touched: number;
-  rows_already_stored: number;
-}
 
 function notYet(what: string): CdpError {
   return new CdpError('not_implemented', `${what} is not built yet in this version of Pocket CDP.`);
-}
-
-function csvCell(v: string | number | undefined): string {
-  const s = v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** The engine's calls over one database; openSandbox() hands it out behind one queue (./queue.ts). */
@@ -145,68 +120,18 @@ export class SqlSandbox implements Sandbox {
     return ingestFile({ db: this.db, namespaces: this.nsMap(), blocked }, ds, schema, input, opts);
   }
   async batches(dataset?: string): Promise<BatchReport[]> {
-    const ds = dataset === undefined ? undefined : findDataset(this.db, dataset);
-    const rows = all<BatchRow>(this.db, {
-      sql: `SELECT b.*, d.name AS dataset FROM batches b JOIN datasets d ON d.id = b.dataset_id
-             ${ds ? 'WHERE b.dataset_id = ?' : ''} ORDER BY b.seq`,
-      params: ds ? [ds.id] : []
-    });
-    return rows.map((r) => ({
-      batchId: r.id,
-      dataset: r.dataset,
-      status: r.status,
-      rowsRead: r.rows_read,
-      rowsIngested: r.rows_ingested,
-      rowsFailed: r.rows_failed,
-      rowsAlreadyStored: r.rows_already_stored,
-      errors: JSON.parse(r.errors) as BatchReport['errors'],
-      warnings: JSON.parse(r.warnings) as BatchReport['warnings'],
-      fileName: r.file_name,
-      format: r.format,
-      bytes: r.bytes,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      profilesTouched: r.profiles_touched
-    }));
+    return listBatches(this.db, dataset === undefined ? undefined : findDataset(this.db, dataset).id);
   }
   async deleteBatch(batchId: string): Promise<void> {
     return deleteBatch(this.db, this.nsMap(), batchId);
   }
   async batchErrorsCsv(batchId: string): Promise<string> {
-    const batch = (await this.batches()).find((b) => b.batchId === batchId);
-    if (!batch) throw new CdpError('not_found', `No batch "${batchId}" in this sandbox.`, { batchId });
-    const lines = ['row,column,code,message'];
-    for (const e of [...batch.errors, ...batch.warnings]) {
-      lines.push([e.row, e.column ?? '', e.code, e.message].map(csvCell).join(','));
-    }
-    return `${lines.join('\r\n')}\r\n`;
+    return batchErrorsCsv(this.db, batchId);
   }
 
   // profiles and identity
   async profile(namespace: string, id: string, opts?: { mergePolicy?: string }): Promise<Profile | null> {
-    // 'default' names whichever policy is the sandbox's default
-    const policy = findMergePolicy(this.db, opts?.mergePolicy === 'default' ? undefined : opts?.mergePolicy);
-    const namespaces = this.nsMap();
-    const assemble = (target: ProfileTarget, anonymous?: 'exclude' | 'only') => ({
-      ...assembleProfile(this.db, target, namespaces, {
-        policy,
-        calculated: listCalculated(this.db),
-        anonymous
-      }),
-      audiences: anonymous === 'only' ? [] : audiencesOf(this.db, target)
-    });
-    if (policy.stitching === 'none') {
-      const fragment = resolveFragment(this.db, namespaces, namespace, id);
-      return fragment === null ? null : assemble({ fragment });
-    }
-    if (readIdentitySettings(this.db).strategy === 'isolate') {
-      const anonymous = resolveAnonymous(this.db, namespaces, namespace, id);
-      if (anonymous !== null) return assemble({ fragment: anonymous }, 'only');
-      const comp = resolveComp(this.db, namespaces, namespace, id);
-      return comp === null ? null : assemble({ comp }, 'exclude');
-    }
-    const comp = resolveComp(this.db, namespaces, namespace, id);
-    return comp === null ? null : assemble({ comp });
+    return lookUpProfile(this.db, this.nsMap(), namespace, id, opts?.mergePolicy);
   }
   async browseProfiles(opts: { kind: ProfileKind; offset?: number; limit?: number }): Promise<ProfilePage> {
     return browseProfiles(this.db, this.nsMap(), opts, { policy: findMergePolicy(this.db), calculated: [] });
@@ -244,28 +169,7 @@ export class SqlSandbox implements Sandbox {
     return comp === null ? null : explainGraph(this.db, comp, namespaces);
   }
   async searchIdentities(text: string, limit = 50): Promise<IdentityMatch[]> {
-    const q = typeof text === 'string' ? text.trim() : '';
-    if (!q) return [];
-    const namespaces = this.nsMap();
-    const forms = new Set([q, q.toLowerCase(), normalizeIdentity({ code: 'Phone', type: 'phone' }, q)]);
-    const rows = all<{ iid: number; ns: string; value: string; comp: number }>(this.db, {
-      sql: `SELECT iid, ns, value, comp FROM identities
-             WHERE ${[...forms].map(() => "value LIKE ? ESCAPE '\\'").join(' OR ')} ORDER BY value, ns LIMIT ?`,
-      params: [
-        ...[...forms].map((f) => `${f.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
-        Math.max(1, Math.min(500, limit))
-      ]
-    });
-    return rows.map((r) => {
-      const linking = namespaces.get(r.ns)?.linksRecords ?? false;
-      const comp = linking ? r.comp : resolveComp(this.db, namespaces, r.ns, r.value);
-      return {
-        namespace: r.ns,
-        id: r.value,
-        inGraph: linking,
-        profileId: comp ? formatProfileId(comp) : null
-      };
-    });
+    return searchIdentities(this.db, this.nsMap(), text, limit);
   }
 
   // segmentation
@@ -342,40 +246,7 @@ export class SqlSandbox implements Sandbox {
   }
 
   async summary(): Promise<SandboxSummary> {
-    const count = (sql: string) => Number(one<{ n: number }>(this.db, { sql })?.n ?? 0);
-    const kinds = profileKinds(this.db);
-    const byKind = new Map(
-      all<{ kind: string; n: number }>(this.db, {
-        sql: `SELECT kind, count(*) AS n FROM (${kinds.sql}) GROUP BY kind`,
-        params: kinds.params
-      }).map((r) => [r.kind, Number(r.n)])
-    );
-    const customers = byKind.get('customer') ?? 0;
-    const prospects = byKind.get('prospect') ?? 0;
-    const anonymous = byKind.get('anonymous') ?? 0;
-    const datasets = all<{
-      name: string;
-      schema: string;
-      class: 'profile' | 'event';
-      records: number;
-      batches: number;
-    }>(this.db, {
-      sql: `SELECT d.name, s.name AS schema, s.class,
-              (SELECT count(*) FROM records r WHERE r.dataset_id = d.id) AS records,
-              (SELECT count(*) FROM batches b WHERE b.dataset_id = d.id) AS batches
-              FROM datasets d JOIN schemas s ON s.id = d.schema_id ORDER BY d.created_at, d.name`
-    });
-    return {
-      template: (this.meta('template') ?? 'empty') as TemplateName,
-      createdAt: this.meta('createdAt') ?? '',
-      profiles: customers + prospects + anonymous,
-      customers,
-      prospects,
-      anonymous,
-      identities: count('SELECT count(*) AS n FROM identities'),
-      records: count('SELECT count(*) AS n FROM records'),
-      datasets
-    };
+    return summarize(this.db);
   }
 
   close(): void {

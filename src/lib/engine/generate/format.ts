@@ -1,36 +1,21 @@
 // Generated records as the files a user would upload: CSV with field paths as headers, or JSON with the
 // paths unfolded into nested objects. Both ingest back to the same values.
 
+import { csvFile } from '../format/csv';
+
 type Row = Record<string, unknown>;
-
-const NEEDS_QUOTES = /[",\r\n]/;
-
-function cell(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  const text =
-    typeof value === 'string'
-      ? value
-      : typeof value === 'number' || typeof value === 'boolean'
-        ? String(value)
-        : JSON.stringify(value);
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /**
  * RFC 4180: CRLF line ends, a cell with a comma, quote, CR or LF is quoted with its quotes doubled.
  * No formula-injection prefix here (unlike activation files): these files are meant to be ingested
- * back unchanged, and a leading quote would alter values such as '+14155550142'.
+ * back unchanged.
  */
 export function toCsv(fields: string[], records: Row[]): string {
-  const lines = new Array<string>(records.length + 1);
-  lines[0] = fields.map(cell).join(',');
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    let line = '';
-    for (let f = 0; f < fields.length; f++) line += (f ? ',' : '') + cell(r[fields[f]]);
-    lines[i + 1] = line;
-  }
-  return lines.join('\r\n') + '\r\n';
+  return csvFile(
+    fields,
+    records.map((r) => fields.map((f) => r[f])),
+    { formulaSafe: false }
+  );
 }
 
 /** 'person.name.firstName' -> { person: { name: { firstName } } }; a missing value is left out. */
