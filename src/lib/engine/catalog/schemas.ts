@@ -3,6 +3,7 @@ import { all, run } from '../db/sql';
 import { CdpError, invalid, notFound } from '../errors';
 import { CUSTOM_LABEL_ID } from '../governance/labels';
 import { newId, nowIso } from '../ids';
+import { MAX_PROFILE_ATTRIBUTES } from '../segment/snapshot';
 import type { FieldDef, FieldType, Schema, SchemaDef } from '../types';
 import { getNamespace } from './namespaces';
 
@@ -70,6 +71,31 @@ function checkField(db: Database, f: FieldDef, i: number): FieldDef {
   return out;
 }
 
+/**
+ * Refuses a profile schema that would take the sandbox past MAX_PROFILE_ATTRIBUTES distinct profile
+ * field paths (over all profile schemas): each is a column of the audience snapshot, and past SQLite's
+ * column limit every audience and profile lookup would fail.
+ */
+function checkAttributeLimit(db: Database, name: string, fields: FieldDef[]): void {
+  const paths = new Set<string>();
+  for (const { def } of all<{ def: string }>(db, {
+    sql: "SELECT def FROM schemas WHERE class = 'profile'"
+  })) {
+    for (const f of (JSON.parse(def) as SchemaDef).fields) paths.add(f.path);
+  }
+  const before = paths.size;
+  for (const f of fields) paths.add(f.path);
+  if (paths.size <= MAX_PROFILE_ATTRIBUTES) return;
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  throw invalid(
+    `Schema "${name}" would bring this sandbox to ${fmt(paths.size)} profile attributes (distinct field ` +
+      `paths over all profile schemas; ${fmt(before)} today). A sandbox holds at most ` +
+      `${fmt(MAX_PROFILE_ATTRIBUTES)}, so that audiences and profile lookups keep working: leave out fields ` +
+      'no one reads, or reuse the paths of an existing schema.',
+    { schema: name, attributes: paths.size, existing: before, limit: MAX_PROFILE_ATTRIBUTES }
+  );
+}
+
 export function insertSchema(db: Database, def: SchemaDef): Schema {
   if (!def || typeof def.name !== 'string' || !def.name.trim()) throw invalid('A schema needs a name.');
   if (def.class !== 'profile' && def.class !== 'event')
@@ -94,6 +120,7 @@ export function insertSchema(db: Database, def: SchemaDef): Schema {
   ) {
     throw new CdpError('already_exists', `A schema named "${def.name.trim()}" already exists.`);
   }
+  if (def.class === 'profile') checkAttributeLimit(db, def.name.trim(), fields);
   const schema: Schema = {
     id: newId('schema'),
     name: def.name.trim(),

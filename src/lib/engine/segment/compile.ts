@@ -38,10 +38,23 @@ export interface CompiledRule {
 }
 
 const DAY = 86_400_000;
+/** Lists longer than this are bound as one JSON array, so no list runs into SQLite's 32,766 variables. */
+const LIST_BOUND_ONE_BY_ONE = 10;
+/** Bound values one rule may use, half of SQLite's 32,766, so two rules fit in one overlap query. */
+const MAX_PARAMS = 16_000;
 const TIMESTAMP = `coalesce(json_extract(e.data, '$.timestamp'), e.ts)`;
 
 const typeOf = (t: FieldDef['type']): ValueType => (t === 'integer' ? 'number' : t);
 const jsonPath = (path: string) => `$."${path}"`;
+
+/**
+ * A list value as JSON that SQLite reads back as the same value: a large whole number in JSON's
+ * digits would be read as a 64-bit integer (not the double), so numbers past 2^53 go in exponent form.
+ */
+function jsonValue(v: Param): string {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : v.toExponential();
+  return JSON.stringify(v);
+}
 
 function distance(a: string, b: string): number {
   const d = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -62,8 +75,13 @@ function distance(a: string, b: string): number {
 }
 
 function unknown(pos: Pos, what: string, name: string, known: Iterable<string>): Error {
-  const best = [...known].map((k) => [k, distance(name, k)] as const).sort((a, b) => a[1] - b[1])[0];
-  const hint = best && best[1] <= Math.max(2, name.length / 3) ? ` Did you mean ${best[0]}?` : '';
+  const limit = Math.max(2, name.length / 3);
+  // a name whose length alone is too far off cannot be the one meant: skip the costly distance
+  const best = [...known]
+    .filter((k) => Math.abs(k.length - name.length) <= limit)
+    .map((k) => [k, distance(name, k)] as const)
+    .sort((a, b) => a[1] - b[1])[0];
+  const hint = best && best[1] <= limit ? ` Did you mean ${best[0]}?` : '';
   return ruleError(pos, `${name} is not ${what} in this sandbox.${hint}`);
 }
 
@@ -74,10 +92,16 @@ export function compileRule(text: string, ctx: RuleContext): CompiledRule {
 function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
   const params: Record<string, Param> = {};
   const fields = new Set<string>();
-  let n = 0;
+  // one parameter per distinct value: a dataset id or field path used by many tests is bound once
+  const names = new Map<string, string>();
   const bind = (v: Param) => {
-    const name = `:${ctx.paramPrefix ?? 'r'}${++n}`;
-    params[name] = v;
+    const key = `${typeof v}:${String(v)}`;
+    let name = names.get(key);
+    if (name === undefined) {
+      name = `:${ctx.paramPrefix ?? 'r'}${names.size + 1}`;
+      names.set(key, name);
+      params[name] = v;
+    }
     return name;
   };
 
@@ -186,12 +210,13 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
     }
   };
 
-  const value = (v: ValueNode, want: ValueType, subject: string): string => {
+  /** A value checked against the type it is compared with, as it is bound. */
+  const literal = (v: ValueNode, want: ValueType, subject: string): Param => {
     if (v.kind === 'now') {
       if (want !== 'date' && want !== 'datetime')
         throw ruleError(v.pos, `${subject} is a ${want}, not a time.`);
       const iso = new Date(ctx.now + v.offsetMs).toISOString();
-      return bind(want === 'date' ? iso.slice(0, 10) : iso);
+      return want === 'date' ? iso.slice(0, 10) : iso;
     }
     const got = typeof v.value;
     if (want === 'number' && got !== 'number')
@@ -200,7 +225,32 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
     if ((want === 'string' || want === 'date' || want === 'datetime') && got !== 'string') {
       throw ruleError(v.pos, `${subject} is a ${want}; write the value in quotes.`);
     }
-    return bind(typeof v.value === 'boolean' ? (v.value ? 1 : 0) : v.value);
+    return typeof v.value === 'boolean' ? (v.value ? 1 : 0) : v.value;
+  };
+  const value = (v: ValueNode, want: ValueType, subject: string) => bind(literal(v, want, subject));
+
+  /** The right side of IN: a few values bound one by one, a long list as one JSON array. */
+  const list = (values: ValueNode[], want: ValueType, subject: string): string => {
+    if (values.length <= LIST_BOUND_ONE_BY_ONE) return values.map((v) => value(v, want, subject)).join(', ');
+    const json = values.map((v) => jsonValue(literal(v, want, subject))).join(',');
+    return `SELECT value FROM json_each(${bind(`[${json}]`)})`;
+  };
+
+  /** An and/or chain as a balanced tree: SQLite parses a AND b AND c ... one level deeper per term. */
+  const chain = (n: RuleNode & { kind: 'and' | 'or' }, inEvent: boolean): string => {
+    const terms: RuleNode[] = [];
+    const todo: RuleNode[] = [n];
+    while (todo.length) {
+      const t = todo.pop()!;
+      if (t.kind === n.kind) todo.push(t.right, t.left);
+      else terms.push(t);
+    }
+    const sql = terms.map((t) => rule(t, inEvent));
+    const join = (from: number, to: number): string =>
+      to - from === 1
+        ? sql[from]
+        : `(${join(from, (from + to) >> 1)} ${n.kind.toUpperCase()} ${join((from + to) >> 1, to)})`;
+    return join(0, sql.length);
   };
 
   const subjectOf = (o: Operand) => (o.kind === 'path' ? o.name : `${o.fn}(...)`);
@@ -209,7 +259,7 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
     switch (n.kind) {
       case 'and':
       case 'or':
-        return `(${rule(n.left, inEvent)} ${n.kind.toUpperCase()} ${rule(n.right, inEvent)})`;
+        return chain(n, inEvent);
       case 'not':
         return `(NOT coalesce(${rule(n.rule, inEvent)}, 0))`;
       case 'exists': {
@@ -226,8 +276,7 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
       case 'in': {
         const o = operand(n.left, inEvent);
         if (o.type === 'boolean') throw ruleError(n.pos, `${subjectOf(n.left)} is true or false: use =.`);
-        const list = n.values.map((v) => value(v, o.type, subjectOf(n.left))).join(', ');
-        return `(${o.sql} IN (${list}))`;
+        return `(${o.sql} IN (${list(n.values, o.type, subjectOf(n.left))}))`;
       }
       case 'text': {
         const o = operand(n.left, inEvent);
@@ -254,5 +303,9 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
   };
 
   const where = rule(ast, false);
+  // not reached within the parser's limits (1,000 tests, long lists bound as one value): a last guard
+  if (names.size > MAX_PARAMS) {
+    throw ruleError(ast.pos, `this rule needs more than ${MAX_PARAMS.toLocaleString('en-US')} values.`);
+  }
   return { where, params, fields: [...fields] };
 }

@@ -62,6 +62,31 @@ export function ruleError(pos: Pos, message: string): CdpError {
   });
 }
 
+/**
+ * Limits no real rule reaches, so a hostile or runaway rule is refused with its position instead of
+ * overflowing the parser's stack, SQLite's expression depth (1,000) or its bound variables (32,766).
+ */
+export const RULE_LIMITS = {
+  /** characters in a rule (a list of 100,000 postal codes fits) */
+  length: 2_000_000,
+  /** nesting of "(", not and count(...): each level is a level of the parser and of the SQL */
+  depth: 64,
+  /** tests (comparisons, in, exists, ...) in one rule */
+  tests: 1_000,
+  /** values in one in [...] list (long lists are bound as one value, see ./compile.ts) */
+  listValues: 100_000,
+  /** characters in one "text" value */
+  text: 10_000,
+  /** characters in one attribute name */
+  name: 1_000,
+  /** now +/- at most this many days (100 years), so every time stays a real date */
+  offsetDays: 36_525
+} as const;
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+/** A token as an error message quotes it: a hostile rule's megabyte of text is not repeated. */
+const clip = (t: string) => (t.length > 40 ? `${t.slice(0, 40)}...` : t);
+
 const UNITS: Record<string, number> = {
   minute: 60_000,
   minutes: 60_000,
@@ -75,7 +100,45 @@ const UNITS: Record<string, number> = {
 const AGGREGATES = new Set<string>(['count', 'sum', 'min', 'max', 'avg']);
 const TEXT_OPS = new Set<string>(['startsWith', 'endsWith', 'contains']);
 
+// sticky, so each token is matched where it stands without copying the rest of the rule
+const WORD = /[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/y;
+const NUMBER = /(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/y;
+const DIGITS = /^\d+$/;
+
+function match(re: RegExp, text: string, at: number): string {
+  re.lastIndex = at;
+  return re.exec(text)![0];
+}
+
+/** The line and column of a character of the text. */
+function positionOf(text: string, at: number): Pos {
+  const before = text.slice(0, at);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: at - lineStart + 1 };
+}
+
+/** A number token's value: finite, and an integer written in digits only when it is kept exactly. */
+function numberValue(textOf: string, at: Pos): number {
+  const v = Number(textOf);
+  if (!Number.isFinite(v)) {
+    throw ruleError(at, `${clip(textOf)} is beyond the largest number a rule can hold (about 1.8e308).`);
+  }
+  if (DIGITS.test(textOf) && !Number.isSafeInteger(v)) {
+    throw ruleError(
+      at,
+      `${clip(textOf)} has more digits than a rule keeps exactly (whole numbers up to ${fmt(Number.MAX_SAFE_INTEGER)}).`
+    );
+  }
+  return v;
+}
+
 function tokenize(text: string): Token[] {
+  if (text.length > RULE_LIMITS.length) {
+    throw ruleError(
+      positionOf(text, RULE_LIMITS.length),
+      `a rule is at most ${fmt(RULE_LIMITS.length)} characters; this one has ${fmt(text.length)}.`
+    );
+  }
   const out: Token[] = [];
   let i = 0;
   let line = 1;
@@ -96,15 +159,21 @@ function tokenize(text: string): Token[] {
     const start = i;
     if (/[A-Za-z_]/.test(c)) {
       // a path: identifiers joined by dots (person.address.state)
-      const m = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/.exec(text.slice(i))!;
-      i += m[0].length;
-      out.push({ kind: 'word', text: m[0], pos: pos(start) });
+      const word = match(WORD, text, i);
+      if (word.length > RULE_LIMITS.name) {
+        throw ruleError(
+          pos(start),
+          `a name is at most ${fmt(RULE_LIMITS.name)} characters; this one has ${fmt(word.length)}.`
+        );
+      }
+      i += word.length;
+      out.push({ kind: 'word', text: word, pos: pos(start) });
       continue;
     }
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
-      const m = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(text.slice(i))!;
-      i += m[0].length;
-      out.push({ kind: 'number', text: m[0], value: Number(m[0]), pos: pos(start) });
+      const num = match(NUMBER, text, i);
+      i += num.length;
+      out.push({ kind: 'number', text: num, value: numberValue(num, pos(start)), pos: pos(start) });
       continue;
     }
     if (c === '"' || c === "'") {
@@ -112,6 +181,9 @@ function tokenize(text: string): Token[] {
       let s = '';
       while (j < text.length && text[j] !== c) {
         if (text[j] === '\n') throw ruleError(pos(start), 'this text has no closing quote on its line.');
+        if (s.length >= RULE_LIMITS.text) {
+          throw ruleError(pos(start), `a text value is at most ${fmt(RULE_LIMITS.text)} characters.`);
+        }
         if (text[j] === '\\' && j + 1 < text.length) {
           const e = text[j + 1];
           s += e === 'n' ? '\n' : e === 't' ? '\t' : e;
@@ -145,7 +217,7 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
-const describe = (t: Token) => (t.kind === 'end' ? 'the end of the rule' : `"${t.text}"`);
+const describe = (t: Token) => (t.kind === 'end' ? 'the end of the rule' : `"${clip(t.text)}"`);
 
 export function parseRule(text: string): RuleNode {
   if (typeof text !== 'string') throw new CdpError('invalid_argument', 'A rule is a text.');
@@ -159,6 +231,25 @@ export function parseRule(text: string): RuleNode {
     if (t.kind !== kind || t.text !== textOf)
       throw ruleError(t.pos, `expected ${what}, found ${describe(t)}.`);
     return t;
+  };
+  // how deep "(", not and count(...) are nested here, and how many tests the rule has so far
+  let depth = 0;
+  let tests = 0;
+  let inAggregate = false;
+  const nested = <T>(t: Token, inner: () => T): T => {
+    if (++depth > RULE_LIMITS.depth) {
+      throw ruleError(t.pos, `a rule nests "(", not and count(...) at most ${RULE_LIMITS.depth} deep.`);
+    }
+    try {
+      return inner();
+    } finally {
+      depth--;
+    }
+  };
+  const counted = (at: Pos) => {
+    if (++tests > RULE_LIMITS.tests) {
+      throw ruleError(at, `a rule holds at most ${fmt(RULE_LIMITS.tests)} tests; this is one more.`);
+    }
   };
   const path = (t: Token, what: string): PathNode => {
     if (t.kind !== 'word') throw ruleError(t.pos, `expected ${what}, found ${describe(t)}.`);
@@ -184,7 +275,14 @@ export function parseRule(text: string): RuleNode {
       const unit = u.kind === 'word' ? UNITS[u.text] : undefined;
       if (unit === undefined)
         throw ruleError(u.pos, `expected a unit (days, hours, minutes or weeks), found ${describe(u)}.`);
-      return { kind: 'now', offsetMs: (sign.text === '-' ? -1 : 1) * (n.value as number) * unit, pos: t.pos };
+      const offsetMs = (n.value as number) * unit;
+      if (offsetMs > RULE_LIMITS.offsetDays * UNITS.day) {
+        throw ruleError(
+          n.pos,
+          `a time is at most 100 years (${fmt(RULE_LIMITS.offsetDays)} days) from now; this is ${clip(n.text)} ${u.text}.`
+        );
+      }
+      return { kind: 'now', offsetMs: (sign.text === '-' ? -1 : 1) * offsetMs, pos: t.pos };
     }
     throw ruleError(
       t.pos,
@@ -211,10 +309,18 @@ export function parseRule(text: string): RuleNode {
           `${fn} needs the event field it adds up: ${fn}(events.commerce.order.total ...).`
         );
       }
+      // an aggregate inside another's where would be computed again for every event of the outer one
+      if (inAggregate)
+        throw ruleError(t.pos, `${t.text}(...) cannot stand inside another count, sum, min, max or avg.`);
       let where: RuleNode | null = null;
       if (isWord(peek(), 'where')) {
         next();
-        where = or();
+        inAggregate = true;
+        try {
+          where = nested(t, or);
+        } finally {
+          inAggregate = false;
+        }
       }
       expect('punct', ')', `")" to close ${t.text}(...)`);
       const field =
@@ -227,6 +333,7 @@ export function parseRule(text: string): RuleNode {
   };
 
   const test = (): RuleNode => {
+    counted(peek().pos);
     const left = operand();
     const t = peek();
     if (t.kind === 'op' && ['=', '!=', '<', '<=', '>', '>='].includes(t.text)) {
@@ -238,7 +345,10 @@ export function parseRule(text: string): RuleNode {
       expect('punct', '[', '"[" to open the list of values');
       const values = [value()];
       while (peek().text === ',') {
-        next();
+        const comma = next();
+        if (values.length >= RULE_LIMITS.listValues) {
+          throw ruleError(comma.pos, `an in [...] list holds at most ${fmt(RULE_LIMITS.listValues)} values.`);
+        }
         values.push(value());
       }
       expect('punct', ']', '"," or "]" to close the list');
@@ -255,15 +365,16 @@ export function parseRule(text: string): RuleNode {
     const t = peek();
     if (isWord(t, 'not')) {
       next();
-      return { kind: 'not', rule: unary(), pos: t.pos };
+      return { kind: 'not', rule: nested(t, unary), pos: t.pos };
     }
     if (t.text === '(' && t.kind === 'punct') {
       next();
-      const inner = or();
+      const inner = nested(t, or);
       expect('punct', ')', '")"');
       return inner;
     }
     if (isWord(t, 'exists')) {
+      counted(t.pos);
       next();
       return { kind: 'exists', path: path(next(), 'an attribute after exists'), pos: t.pos };
     }

@@ -17,7 +17,18 @@ export interface SnapshotColumn {
 /** A full rebuild beats an incremental one past this many touched profiles. */
 const INCREMENTAL_LIMIT = 20_000;
 
-/** One column per profile attribute path of any profile schema, added as schemas appear. */
+/**
+ * Distinct profile field paths a sandbox may hold (../catalog/schemas.ts refuses a schema past it).
+ * Each is a column of seg_profiles, and SQLite allows 2,000 columns in a table or an INSERT; 1,000
+ * leaves room and is far past any real profile.
+ */
+export const MAX_PROFILE_ATTRIBUTES = 1_000;
+
+/**
+ * One column per profile attribute path of any profile schema, added as schemas appear. A sandbox
+ * file made elsewhere may define more paths than the limit: those past it get no column (a rule
+ * cannot read them), so audiences and lookups keep working rather than failing on every call.
+ */
 export function snapshotColumns(db: Database): SnapshotColumn[] {
   const have = new Map(
     all<{ path: string; col: string; type: FieldDef['type'] }>(db, {
@@ -29,7 +40,7 @@ export function snapshotColumns(db: Database): SnapshotColumn[] {
   });
   for (const { def } of defs) {
     for (const f of (JSON.parse(def) as SchemaDef).fields) {
-      if (have.has(f.path)) continue;
+      if (have.has(f.path) || have.size >= MAX_PROFILE_ATTRIBUTES) continue;
       const column = `a${have.size + 1}`;
       const affinity =
         f.type === 'number' ? 'REAL' : f.type === 'integer' || f.type === 'boolean' ? 'INTEGER' : 'TEXT';
