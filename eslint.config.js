@@ -25,6 +25,69 @@ export default ts.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
     }
   },
+  // The layers (docs/ARCHITECTURE.md): ui -> client -> worker -> engine, one direction only.
+  {
+    files: ['src/lib/engine/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '$lib/*',
+                '$app/*',
+                'svelte',
+                'svelte/*',
+                '**/client/**',
+                '**/components/**',
+                '**/routes/**',
+                '**/worker/**'
+              ],
+              message: 'The engine is plain TypeScript: it imports nothing outside src/lib/engine.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    files: ['src/lib/client/**', 'src/lib/components/**', 'src/routes/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['$lib/engine/*', '!$lib/engine/types', '**/engine/*', '!**/engine/types'],
+              message:
+                'The UI and the client reach the engine through the worker: import only $lib/engine/types.'
+            }
+          ],
+          paths: [
+            { name: 'sql.js', message: 'sql.js lives in the engine, in the worker.' },
+            { name: 'papaparse', message: 'Parsing lives in the engine, in the worker.' }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    files: ['src/lib/components/**', 'src/routes/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['$lib/engine/*', '!$lib/engine/types', '$lib/worker/*', '**/worker/**'],
+              message: 'Screens talk only to $lib/client (and import types from $lib/engine/types).'
+            }
+          ]
+        }
+      ]
+    }
+  },
   {
     files: ['**/*.js', '**/*.mjs'],
     ...ts.configs.disableTypeChecked
