@@ -1,4 +1,4 @@
-// The performance budgets of ../shared/DESIGN.md, measured as ratios against a bare baseline in the same
+// The performance budgets (docs/ARCHITECTURE.md, "Budgets"), measured as ratios against a bare baseline in the same
 // run (never as absolute times): `npm run bench`. BENCH_ROWS sets the file size (default 1,000,000).
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';

@@ -1,4 +1,4 @@
-// Property tests for identity stitching (DESIGN.md, "Domain rules" and "Precise rules"): order and batch
+// Property tests for identity stitching (docs/ARCHITECTURE.md, "Identity rules"): order and batch
 // independence, idempotent re-ingest, junk values, the 50-identity graph limit, unique namespaces, stable
 // profile ids and partner ids. Every sandbox starts from the empty template with schemas made here, so
 // template sample data cannot change what these tests see.
@@ -107,7 +107,7 @@ async function ingestAll(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The model: what DESIGN says the partition must be when no unique conflict or graph limit is hit.
+// The model: what the identity rules say the partition must be when no unique conflict or graph limit is hit.
 
 const JUNK = ['', 'null', 'undefined', '-1', '0', 'anonymous', 'unknown', 'test@test.com'];
 
@@ -290,7 +290,7 @@ function distinctTimes(items: Item[], seconds: number[]): Item[] {
   );
 }
 
-/** A junk value as DESIGN lists them, in any case and with any padding. */
+/** A junk value as the blocked list has them, in any case and with any padding. */
 const junkArb: fc.Arbitrary<Val> = fc.oneof(
   fc
     .tuple(
@@ -383,7 +383,7 @@ describe('identity stitching properties', () => {
   });
 
   it('when unique conflicts or the graph limit are hit, record time decides, not ingest order', async () => {
-    // DESIGN, Precise rules: "when one is hit, record time decides, not ingest order"
+    // The rule: "when one is hit, record time decides, not ingest order"
     const hit = { conflict: 0, limit: 0 };
     const arb = fc
       .oneof(
@@ -499,7 +499,7 @@ describe('identity stitching properties', () => {
         // junk numbers (0, -1) stay numbers in JSON and are written as their text in CSV
         const sb = await sandbox();
         const batches = oneBatch ? [items] : items.map((i) => [i]);
-        // records with only junk identities are row errors (DESIGN: no usable identity)
+        // records with only junk identities are row errors (no usable identity)
         await ingestAll(sb, batches, formats, 1);
         const expected = model(items);
         expect(await partition(sb, expected.keys())).toEqual(expected.groups());

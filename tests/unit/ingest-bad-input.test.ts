@@ -1,4 +1,4 @@
-// Bad input at the ingestion boundary (DESIGN.md, "Precise rules": rows and errors, threshold, values,
+// Bad input at the ingestion boundary (docs/ARCHITECTURE.md, "Rules of the contract": rows and errors, threshold, values,
 // read-only SQL): malformed CSV/JSON/NDJSON, bad values, threshold edges, cancel, read-only query() and
 // the export round trip. Each test is named after the behaviour it protects. Tests marked `it.skip` with a
 // `// BUG:` comment fail today; enable them once the bug is fixed.

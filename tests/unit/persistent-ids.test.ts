@@ -1,5 +1,5 @@
 // Persistent profile ids through merges, batch deletions and a sandbox saved in the format before
-// profile numbers had their own table (DESIGN.md: "Profile ids are stable", "After deleteBatch").
+// profile numbers had their own table (docs/ARCHITECTURE.md, "Identity rules": profile ids persist).
 import fc from 'fast-check';
 import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';

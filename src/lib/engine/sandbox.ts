@@ -1,4 +1,4 @@
-// The Sandbox: one sql.js database holding a whole CDP, behind the contract of ../shared/DESIGN.md.
+// The Sandbox: one sql.js database holding a whole CDP, behind the contract (docs/ARCHITECTURE.md).
 /* eslint-disable @typescript-eslint/require-await --
    Every contract method is async, so a thrown CdpError is a rejected promise in node as it is through
    the worker, whether or not the method awaits anything. */

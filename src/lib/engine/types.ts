@@ -1,4 +1,4 @@
-// The Sandbox contract (../shared/DESIGN.md) and what Pocket CDP adds to it. This is the only engine
+// The Sandbox contract (docs/ARCHITECTURE.md) and what Pocket CDP adds to it. This is the only engine
 // file the client and the UI import.
 
 export type TemplateName = 'empty' | 'securfinancial' | 'retail';
@@ -126,7 +126,7 @@ export interface Profile {
   /** Labels of each attribute's field (e.g. THIRD_PARTY), by field path. */
   labels: Record<string, string[]>;
   /**
-   * Who the profile is (DESIGN, "Who a profile is"; decided in profile/kind.ts): a customer has a
+   * Who the profile is (decided in profile/kind.ts; docs/ARCHITECTURE.md): a customer has a
    * first-party record carrying a person-level identity, a prospect is known only through partner data,
    * an anonymous profile has only cookies and devices (also the anonymous side of a cookie or device
    * under the isolate identity strategy).
@@ -164,7 +164,7 @@ export interface IdentityGraph {
 
 export interface AudienceDef {
   name: string;
-  /** In the rule language of DESIGN.md, e.g. partner.netWorth > 1000000 and not account.hasAdvisor */
+  /** In the audience rule language (segment/parse.ts), e.g. partner.netWorth > 1000000 and not account.hasAdvisor */
   rule: string;
   /** Name or id; the sandbox's default policy when absent */
   mergePolicy?: string;
@@ -233,6 +233,10 @@ export type ActivationResult =
 export interface QueryResult {
   columns: string[];
   rows: unknown[][];
+  /** True when rows were left out: past the row cap, or the time budget ran out between rows. */
+  truncated?: boolean;
+  /** Says what was left out, for the screen, when truncated. */
+  notice?: string;
 }
 
 /** Counts for the sandbox home screen and monitoring. */

@@ -1,7 +1,7 @@
 export type Format = 'csv' | 'json' | 'ndjson';
 
 /**
- * DESIGN: text that parses as one JSON value is JSON, else NDJSON if every line does, else CSV. Decided
+ * The contract's rule: text that parses as one JSON value is JSON, else NDJSON if every line does, else CSV. Decided
  * on the first chunk (`complete` when it is the whole file): '[' opening a JSON value opens a JSON array
  * ('[email],[name]' is a CSV header); '{' is one JSON document when it spans lines or is all there is,
  * else NDJSON, whose reader also takes a single line longer than the chunk. Everything else is CSV.

@@ -1,4 +1,4 @@
-// The last stage of ingestion: the batch's status by DESIGN's threshold rule, its report, and its row in
+// The last stage of ingestion: the batch's status by the threshold rule, its report, and its row in
 // the batches table. Every batch is listed, failed and cancelled ones included, for monitoring.
 import { run } from '../db/sql';
 import type { Database } from '../db/sqlite';

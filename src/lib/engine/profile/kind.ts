@@ -1,4 +1,4 @@
-// Who a profile is (DESIGN, "Who a profile is"). The one place that decides it: overview counts, the
+// Who a profile is (docs/ARCHITECTURE.md, "Identity rules"). The one place that decides it: overview counts, the
 // profile browser, profile lookups, the Profile API and audiences all read these functions.
 //  - customer: at least one record from a first-party dataset that carries a person-level identity
 //  - prospect: otherwise, when its person-level identities came from partner data only (a partner row
@@ -11,7 +11,7 @@ import type { ProfileKind, SchemaDef } from '../types';
 
 export type { ProfileKind };
 
-/** Namespace types that name a person (DESIGN): a CRM id, an email, a phone, hashed or not. */
+/** Namespace types that name a person: a CRM id, an email, a phone, hashed or not. */
 export const PERSON_TYPES = ['person', 'email', 'phone'] as const;
 
 /**

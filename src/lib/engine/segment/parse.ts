@@ -1,4 +1,4 @@
-// The audience rule language (DESIGN.md, "Audience rules"): a small PQL-like grammar parsed into an
+// The audience rule language (docs/ARCHITECTURE.md, "Rules of the contract"): a small PQL-like grammar parsed into an
 // AST that keeps each node's line and column, so every later error can point at the text.
 //
 //   rule      := or
