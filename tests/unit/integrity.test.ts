@@ -360,3 +360,56 @@ describe('the row errors download', () => {
     }
   });
 });
+
+describe('a failure while storing', () => {
+  it('mid-file or at the end gives the same listed, failed batch and stores nothing', async () => {
+    const { openDatabase } = await import('../../src/lib/engine/db/sqlite');
+    const { migrate } = await import('../../src/lib/engine/db/migrations');
+    const { insertNamespace, listNamespaces, STANDARD_NAMESPACES } =
+      await import('../../src/lib/engine/catalog/namespaces');
+    const { SqlSandbox } = await import('../../src/lib/engine/sandbox');
+    const { ingestFile } = await import('../../src/lib/engine/ingest/ingest');
+    const db = await openDatabase();
+    migrate(db);
+    for (const ns of STANDARD_NAMESPACES) insertNamespace(db, ns, true, ns.description);
+    const sb = new SqlSandbox(db);
+    await sb.createSchema({
+      name: 'Contact',
+      class: 'profile',
+      fields: [{ path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } }]
+    });
+    const ds = (await sb.createDataset({ name: 'Contacts', schema: 'Contact' })) as never;
+    const schema = (await sb.schemas())[0];
+    const file = 'email\n' + Array.from({ length: 60_000 }, (_, i) => `p${i}@example.com`).join('\n');
+    const outcomes = [];
+    // the Email namespace's priority is read for every row and every stitch: fail early or at the end
+    for (const failAt of [1, 3]) {
+      let reads = 0;
+      const namespaces = new Map(
+        listNamespaces(db).map((n) => [
+          n.code,
+          n.code !== 'Email'
+            ? n
+            : Object.defineProperty({ ...n }, 'priority', {
+                get: () => {
+                  if (++reads >= failAt * 20_000) throw new Error('disk on fire');
+                  return n.priority;
+                }
+              })
+        ])
+      );
+      outcomes.push(await ingestFile({ db, namespaces, blocked: new Set() }, ds, schema, file));
+    }
+    // the first failed while the file was still being read, the second once all of it was
+    expect(outcomes[0].rowsRead).toBeLessThan(60_000);
+    expect(outcomes[1].rowsRead).toBe(60_000);
+    for (const report of outcomes) {
+      expect(report).toMatchObject({ status: 'failed', rowsIngested: 0 });
+      expect(report.errors[0]).toMatchObject({ row: 0, code: 'INTERNAL' });
+      expect(report.errors[0].message).toContain('disk on fire');
+    }
+    expect((await sb.batches()).map((b) => b.status)).toEqual(['failed', 'failed']);
+    expect((await sb.query('SELECT count(*) FROM records')).rows[0][0]).toBe(0);
+    expect((await sb.query('SELECT count(*) FROM identities')).rows[0][0]).toBe(0);
+  });
+});
