@@ -3,7 +3,8 @@ import { insertNamespace, STANDARD_NAMESPACES } from './catalog/namespaces';
 import { migrate } from './db/migrations';
 import { transaction } from './db/sql';
 import { openDatabase } from './db/sqlite';
-import { invalid } from './errors';
+import { checkSandboxFile } from './db/validate';
+import { CdpError, invalid } from './errors';
 import { nowIso } from './ids';
 import { queued } from './queue';
 import { SqlSandbox } from './sandbox';
@@ -24,9 +25,12 @@ export async function openSandbox(
     let db;
     try {
       db = await openDatabase(opts.bytes);
+      // before migrating: a migration's own statements would fire a trigger the file holds
+      await checkSandboxFile(db);
       migrate(db);
     } catch (e) {
       db?.close();
+      if (e instanceof CdpError) throw e;
       throw invalid(`These bytes are not a Pocket CDP sandbox: ${(e as Error).message}`);
     }
     const sandbox = new SqlSandbox(db);

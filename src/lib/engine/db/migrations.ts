@@ -95,14 +95,15 @@ const MIGRATIONS: string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function migrate(db: Database): void {
+/** Migrates to SCHEMA_VERSION, or to an earlier version (./validate.ts builds each format's reference). */
+export function migrate(db: Database, toVersion = SCHEMA_VERSION): void {
   const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
   if (version > SCHEMA_VERSION) {
     throw new Error(
       `This sandbox was saved by a newer Pocket CDP (format ${version}); update the app to open it.`
     );
   }
-  for (let v = version; v < SCHEMA_VERSION; v++) {
+  for (let v = version; v < toVersion; v++) {
     db.run('BEGIN');
     try {
       db.run(MIGRATIONS[v]);
