@@ -1,50 +1,216 @@
 // A plain static file server for the built site: what any static host does, and nothing more.
 // Usage: node scripts/serve.mjs [folder=build] [--port 4173] [--open]
-import { createReadStream, existsSync, statSync } from 'node:fs';
+// `--port 0` takes a free port; the line printed on start says which.
+//
+// The folder may hold the build itself or a copy of it in a sub-folder (a workshop's USB stick):
+// /sub redirects to /sub/ so the build's relative asset paths resolve, and an unknown path is a 404
+// unless the folder has a 200.html fallback page. Nothing outside the folder is ever served.
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { exec } from 'node:child_process';
 
-const args = process.argv.slice(2);
-const portIndex = args.indexOf('--port');
-const port = portIndex >= 0 ? Number(args[portIndex + 1]) : Number(process.env.PORT ?? 4173);
-const root = resolve(args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--port') ?? 'build');
-/** @type {Record<string, string>} */
-const types = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain'
-};
+/** Content types for what a build holds; anything else is served as bytes. */
+const TYPES = new Map([
+  ['.html', 'text/html; charset=utf-8'],
+  ['.js', 'text/javascript; charset=utf-8'],
+  ['.mjs', 'text/javascript; charset=utf-8'],
+  ['.css', 'text/css; charset=utf-8'],
+  ['.json', 'application/json; charset=utf-8'],
+  ['.map', 'application/json; charset=utf-8'],
+  ['.webmanifest', 'application/manifest+json; charset=utf-8'],
+  ['.wasm', 'application/wasm'],
+  ['.svg', 'image/svg+xml'],
+  ['.png', 'image/png'],
+  ['.jpg', 'image/jpeg'],
+  ['.jpeg', 'image/jpeg'],
+  ['.webp', 'image/webp'],
+  ['.ico', 'image/x-icon'],
+  ['.woff2', 'font/woff2'],
+  ['.txt', 'text/plain; charset=utf-8'],
+  ['.csv', 'text/csv; charset=utf-8']
+]);
 
-/** @param {string} urlPath */
-function fileFor(urlPath) {
-  const clean = normalize(decodeURIComponent(urlPath.split('?')[0])).replace(/^(\.\.[/\\])+/, '');
-  const candidates = [join(root, clean), join(root, clean, 'index.html'), join(root, `${clean}.html`)];
-  const found = candidates.find((p) => p.startsWith(root) && existsSync(p) && statSync(p).isFile());
-  return found ?? join(root, '200.html');
-}
+/**
+ * @typedef {{ kind: 'file', file: string, size: number, status: number }
+ *   | { kind: 'redirect', location: string }
+ *   | { kind: 'error', status: number, message: string }} Answer
+ */
 
-if (!existsSync(root)) {
-  console.error(`Nothing to serve at ${root}: run "npm run build" first.`);
-  process.exit(1);
-}
-createServer((req, res) => {
-  const file = fileFor(req.url ?? '/');
-  res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-  createReadStream(file).pipe(res);
-}).listen(port, '127.0.0.1', () => {
-  const url = `http://127.0.0.1:${port}/`;
-  console.log(`Pocket CDP is served from ${root} at ${url}`);
-  if (args.includes('--open')) {
-    const opener =
-      process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'start' : 'xdg-open';
-    exec(`${opener} ${url}`, () => {});
+/** @param {string[]} args */
+function parseArgs(args) {
+  const portIndex = args.indexOf('--port');
+  const portText = portIndex >= 0 ? args[portIndex + 1] : (process.env.PORT ?? '4173');
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText ?? '') || port > 65535) {
+    console.error(`--port wants a number from 0 to 65535, got "${portText}".`);
+    process.exit(1);
   }
-});
+  const folder =
+    args.find((a, i) => !a.startsWith('--') && (portIndex < 0 || i !== portIndex + 1)) ?? 'build';
+  return { port, folder: resolve(folder), open: args.includes('--open') };
+}
+
+/**
+ * The decoded path segments of a request target, or null when the target cannot name a file inside
+ * the folder. Browsers remove `.` and `..` (encoded or not) before sending, so a request that still
+ * has them, or a backslash or NUL that some file systems read as special, is refused outright
+ * rather than cleaned up into some other file.
+ * @param {string} rawPath the part of the request target before `?`
+ * @returns {string[] | null}
+ */
+function segmentsOf(rawPath) {
+  if (!rawPath.startsWith('/')) return null;
+  /** @type {string[]} */
+  const segments = [];
+  for (const raw of rawPath.split('/')) {
+    let segment;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return null;
+    }
+    if (segment === '.' || segment === '..' || /[/\\\0]/.test(segment)) return null;
+    if (segment !== '') segments.push(segment);
+  }
+  return segments;
+}
+
+/**
+ * The file at `path` if it is a regular file whose real location (symlinks followed) is inside
+ * `realRoot`; a symlink pointing elsewhere is treated as if nothing were there.
+ * @param {string} realRoot
+ * @param {string} path
+ * @returns {Promise<{ file: string, size: number, directory: boolean } | null>}
+ */
+async function inside(realRoot, path) {
+  try {
+    const real = await realpath(path);
+    if (real !== realRoot && !real.startsWith(realRoot + sep)) return null;
+    const info = await stat(real);
+    if (info.isFile()) return { file: real, size: info.size, directory: false };
+    if (info.isDirectory()) return { file: real, size: 0, directory: true };
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a static host answers for `target`: the file, the folder's index.html, `name.html`, a
+ * redirect that adds the folder's slash, else the 200.html fallback, else 404.
+ * @param {string} realRoot
+ * @param {string} target the request target as sent
+ * @returns {Promise<Answer>}
+ */
+async function answerFor(realRoot, target) {
+  const queryAt = target.indexOf('?');
+  const rawPath = queryAt >= 0 ? target.slice(0, queryAt) : target;
+  const segments = segmentsOf(rawPath);
+  if (!segments)
+    return { kind: 'error', status: 400, message: 'Bad request: this path cannot name a file here.' };
+
+  const path = join(realRoot, ...segments);
+  const found = await inside(realRoot, path);
+  if (found && !found.directory) return { kind: 'file', file: found.file, size: found.size, status: 200 };
+  if (found?.directory) {
+    const index = await inside(realRoot, join(path, 'index.html'));
+    if (index && !index.directory) {
+      // Without the slash, the page's relative asset paths would resolve one folder too high. The
+      // location is rebuilt from the segments: `//host` as sent would send the browser elsewhere.
+      if (!rawPath.endsWith('/')) {
+        const folderPath = segments.map(encodeURIComponent).join('/');
+        const query = queryAt >= 0 ? target.slice(queryAt) : '';
+        return { kind: 'redirect', location: `/${folderPath}/${query}` };
+      }
+      return { kind: 'file', file: index.file, size: index.size, status: 200 };
+    }
+  }
+  if (segments.length > 0 && !rawPath.endsWith('/')) {
+    const page = await inside(realRoot, `${path}.html`);
+    if (page && !page.directory) return { kind: 'file', file: page.file, size: page.size, status: 200 };
+  }
+  const fallback = await inside(realRoot, join(realRoot, '200.html'));
+  if (fallback && !fallback.directory)
+    return { kind: 'file', file: fallback.file, size: fallback.size, status: 200 };
+  return { kind: 'error', status: 404, message: 'Not found.' };
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {Answer} answer
+ * @param {boolean} head
+ */
+function send(res, answer, head) {
+  if (answer.kind === 'redirect') {
+    res.writeHead(301, { location: answer.location, 'content-length': 0 }).end();
+    return;
+  }
+  if (answer.kind === 'error') {
+    const body = `${answer.message}\n`;
+    res.writeHead(answer.status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(body)
+    });
+    res.end(head ? undefined : body);
+    return;
+  }
+  res.writeHead(answer.status, {
+    'content-type': TYPES.get(extname(answer.file).toLowerCase()) ?? 'application/octet-stream',
+    'content-length': answer.size,
+    'x-content-type-options': 'nosniff'
+  });
+  if (head) {
+    res.end();
+    return;
+  }
+  // A file that vanishes or fails mid-read ends this response only, never the server.
+  createReadStream(answer.file)
+    .on('error', () => res.destroy())
+    .pipe(res);
+}
+
+/**
+ * @param {string} realRoot
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ */
+async function handle(realRoot, req, res) {
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD', 'content-length': 0 }).end();
+    return;
+  }
+  send(res, await answerFor(realRoot, req.url ?? '/'), method === 'HEAD');
+}
+
+async function main() {
+  const { port, folder, open } = parseArgs(process.argv.slice(2));
+  let realRoot;
+  try {
+    realRoot = await realpath(folder);
+  } catch {
+    console.error(`Nothing to serve at ${folder}: run "npm run build" first.`);
+    process.exit(1);
+  }
+  const server = createServer((req, res) => {
+    handle(realRoot, req, res).catch((error) => {
+      console.error(`Could not answer ${req.method} ${req.url}:`, error);
+      if (!res.headersSent) res.writeHead(500, { 'content-length': 0 });
+      res.end();
+    });
+  });
+  server.listen(port, '127.0.0.1', () => {
+    const address = server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/`;
+    console.log(`Pocket CDP is served from ${realRoot} at ${url}`);
+    if (open) {
+      const opener =
+        process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'start' : 'xdg-open';
+      exec(`${opener} ${url}`, () => {});
+    }
+  });
+}
+
+await main();

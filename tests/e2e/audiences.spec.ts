@@ -1,67 +1,78 @@
 import { expect, test } from '@playwright/test';
-import { createSandbox, lookUpProfile, navLink, openApp } from './helpers';
+import { createSandbox, DEMO, lookUpProfile, onScreen, openApp, openNav } from './helpers';
+
+const SHIPPED = 'High earning homeowner prospects';
+const WIDER = 'Wealthy refinance candidates';
 
 test('the demo audience is there with its members, and a new one built in the editor counts exactly and saves', async ({
   page
 }) => {
-  await openApp(page, '/');
-  await navLink(page, 'Audiences').click();
-  const shipped = page.getByTestId('audience-row').filter({ hasText: 'High earning homeowner prospects' });
-  await expect(shipped.getByTestId('audience-size')).toHaveText(/^\d+$/);
-  const shippedSize = Number(await shipped.getByTestId('audience-size').innerText());
+  await openApp(page, '/', DEMO);
+  await openNav(page, 'Audiences');
+  const audienceRow = (name: string) =>
+    page.getByTestId('audience-row').filter({ has: page.getByRole('link', { name, exact: true }) });
+  const shippedSizeCell = audienceRow(SHIPPED).getByTestId('audience-size');
+  await expect(shippedSizeCell).toHaveText(/^[\d,]+$/);
+  const shippedText = await shippedSizeCell.innerText();
+  const shippedSize = Number(shippedText.replace(/,/g, ''));
   expect(shippedSize).toBeGreaterThan(0);
 
   // the example is the demo's rule: the live count agrees with the saved audience
-  await page.getByRole('button', { name: 'High earning homeowner prospects' }).click();
-  await expect(page.getByLabel('Rule')).toHaveValue(/partner\.netWorth > 1000000/);
-  const preview = page.getByTestId('audience-preview-count');
-  await expect(preview.locator('.count')).toHaveText(String(shippedSize));
+  const rule = page.getByLabel('Rule', { exact: true });
+  await page.getByRole('button', { name: SHIPPED, exact: true }).click();
+  await expect(rule).toHaveValue(/partner\.netWorth > 1000000/);
+  const previewCount = page.getByTestId('audience-preview-count').locator('.count');
+  await expect(previewCount).toHaveText(shippedText);
 
-  // dropping the advisor clause widens it
-  await page.getByLabel('Rule').fill('partner.netWorth > 1000000 and partner.mortgagePropensity >= 0.7');
+  // dropping the advisor clause widens it; only the new rule can give a larger count
+  await rule.fill('partner.netWorth > 1000000 and partner.mortgagePropensity >= 0.7');
   await expect(async () => {
-    const wider = Number((await preview.locator('.count').innerText()).replace(/,/g, ''));
+    const wider = Number((await previewCount.innerText()).replace(/,/g, ''));
     expect(wider).toBeGreaterThan(shippedSize);
   }).toPass();
-  const count = Number((await preview.locator('.count').innerText()).replace(/,/g, ''));
+  const countText = await previewCount.innerText();
+  const count = Number(countText.replace(/,/g, ''));
 
-  await page.getByLabel('Name', { exact: true }).fill('Wealthy refinance candidates');
-  await page.getByRole('button', { name: 'Save audience' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Wealthy refinance candidates' })).toBeVisible();
-  await expect(page.getByTestId('audience-count')).toHaveText(String(count));
+  await page.getByLabel('Name', { exact: true }).fill(WIDER);
+  await page.getByRole('button', { name: 'Save audience', exact: true }).click();
+  await onScreen(page, WIDER);
+  await expect(page.getByTestId('audience-count')).toHaveText(countText);
   // every member of the demo audience is in this wider one
-  const overlap = page.getByTestId('overlap-row').filter({ hasText: 'High earning homeowner prospects' });
-  await expect(overlap.getByTestId('overlap-shared')).toHaveText(String(shippedSize));
+  const overlap = page
+    .getByTestId('overlap-row')
+    .filter({ has: page.getByRole('link', { name: SHIPPED, exact: true }) });
+  await expect(overlap.getByTestId('overlap-shared')).toHaveText(shippedText);
   const members = page.getByTestId('audience-members').getByRole('link');
   await expect(members).toHaveCount(Math.min(count, 200));
 
+  const firstMember = (await members.first().innerText()).trim();
   await members.first().click();
-  await expect(page.getByTestId('profile-id')).toBeVisible({ timeout: 15_000 });
-  await expect(page.getByRole('link', { name: 'Wealthy refinance candidates' })).toBeVisible();
+  await onScreen(page, 'Profile');
+  await expect(page.getByTestId('profile-id')).toHaveText(firstMember, { timeout: 15_000 });
+  await expect(page.getByRole('link', { name: WIDER, exact: true })).toBeVisible();
 
-  await navLink(page, 'Audiences').click();
+  await openNav(page, 'Audiences');
   await expect(page.getByTestId('audience-row')).toHaveCount(2);
 
-  await page.getByRole('link', { name: 'Wealthy refinance candidates' }).click();
-  await page.getByRole('button', { name: 'Delete audience' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Audiences' })).toBeVisible();
-  await expect(page.getByTestId('audience-row')).toHaveText([/High earning homeowner prospects/]);
+  await page.getByRole('link', { name: WIDER, exact: true }).click();
+  await onScreen(page, WIDER);
+  await page.getByRole('button', { name: 'Delete audience', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  await onScreen(page, 'Audiences');
+  await expect(page.getByTestId('audience-row')).toHaveText([new RegExp(SHIPPED)]);
 });
 
 test('Bobby Brown’s profile lists the demo audience', async ({ page }) => {
-  await openApp(page, '/');
+  await openApp(page, '/', DEMO);
   await lookUpProfile(page, 'Email', 'bobby.brown@example.com');
-  await page.getByRole('link', { name: 'High earning homeowner prospects' }).click();
-  await expect(
-    page.getByRole('heading', { level: 1, name: 'High earning homeowner prospects' })
-  ).toBeVisible();
+  await page.getByRole('link', { name: SHIPPED, exact: true }).click();
+  await onScreen(page, SHIPPED);
   await expect(page.getByTestId('audience-rule')).toContainText('not account.hasAdvisor');
 });
 
 test('a mistake in a rule is pointed at by line and column, with the attribute meant', async ({ page }) => {
-  await openApp(page, '/audiences/');
-  await page.getByLabel('Rule').fill('partner.homeowner and\npartner.netWorht > 1000000');
+  await openApp(page, '/audiences/', 'Audiences');
+  await page.getByLabel('Rule', { exact: true }).fill('partner.homeowner and\npartner.netWorht > 1000000');
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('Line 2, column 1');
   await expect(alert).toContainText('Did you mean partner.netWorth?');
@@ -69,11 +80,22 @@ test('a mistake in a rule is pointed at by line and column, with the attribute m
 
 test('retail: an audience on a calculated attribute', async ({ page }) => {
   await createSandbox(page, 'E2E retail audiences', 'retail');
-  await navLink(page, 'Audiences').click();
-  await expect(page.getByTestId('audience-row')).toHaveText([/Frequent cart abandoners/, /Loyal customers/]);
-  await page.getByRole('button', { name: 'Frequent cart abandoners' }).click();
-  await expect(page.getByLabel('Rule')).toHaveValue('calc.cartAbandons30d >= 3');
-  await expect(page.getByTestId('audience-preview-count')).toContainText(/\d+ profiles? match/);
-  await page.getByRole('button', { name: 'Abandoned checkouts (events)' }).click();
-  await expect(page.getByTestId('audience-preview-count')).toContainText(/\d+ profiles? match/);
+  await openNav(page, 'Audiences');
+  const rows = page.getByTestId('audience-row');
+  await expect(rows).toHaveCount(2);
+  for (const name of ['Frequent cart abandoners', 'Loyal customers'])
+    await expect(rows.filter({ has: page.getByRole('link', { name, exact: true }) })).toHaveCount(1);
+  const rule = page.getByLabel('Rule', { exact: true });
+  const preview = page.getByTestId('audience-preview-count');
+  await page.getByRole('button', { name: 'Frequent cart abandoners', exact: true }).click();
+  await expect(rule).toHaveValue('calc.cartAbandons30d >= 3');
+  await expect(preview).toContainText(/\d+ profiles? match/);
+
+  // An empty rule clears the preview, so the count that follows can only be the events rule's.
+  await rule.fill('');
+  await expect(preview).toBeHidden();
+  await page.getByRole('button', { name: 'Abandoned checkouts (events)', exact: true }).click();
+  await expect(rule).toHaveValue(/^count\(events where eventType = "commerce\.checkoutAbandoned"/);
+  await expect(preview).toContainText(/\d+ profiles? match/);
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { fixture, lookUpProfile, openApp, uploadToDataset } from './helpers';
+import { DEMO, fixture, lookUpProfile, openApp, profileName, uploadToDataset } from './helpers';
 
 test('after the engine worker crashes, the next action reopens the saved sandbox', async ({ page }) => {
-  await openApp(page, '/');
-  await uploadToDataset(page, 'CRM Profiles', fixture('crm-customers.csv'));
-  await expect(page.getByRole('status').filter({ hasText: 'Saved in this browser' })).toBeVisible();
+  await openApp(page, '/', DEMO);
+  const report = await uploadToDataset(page, 'CRM Profiles', fixture('crm-customers.csv'));
+  await expect(report.locator('[data-status]')).toHaveText('Success');
 
   const engine = page.workers().find((w) => w.url().includes('engine.worker'));
   expect(engine).toBeDefined();
@@ -17,5 +17,5 @@ test('after the engine worker crashes, the next action reopens the saved sandbox
   await expect.poll(() => page.workers().filter((w) => w.url().includes('engine.worker')).length).toBe(0);
 
   await lookUpProfile(page, 'CRMID', 'CRM-900001');
-  await expect(page.getByRole('heading', { name: 'Ada Quincey' })).toBeVisible();
+  await expect(profileName(page, 'Ada Quincey')).toBeVisible();
 });

@@ -1,59 +1,120 @@
+// What every spec does the way a user does it, written once so that no spec races a navigation:
+// after any page load or navigation click, the next locator is only resolved once the new screen's
+// level-1 heading shows, because until then the screen being left is still in the page (and its
+// "Identity namespaces" table answers to a loose "Identity namespace" label). Locators use exact
+// accessible names; a regex is used only where a name has a variable or descriptive tail.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 
+/** The sandbox a first visit creates, and the overview's heading while it is open. */
+export const DEMO = 'SecurFinancial demo';
+
 export const fixture = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
-/** Opens a screen and waits until the app has a sandbox open (first visits create the demo one). */
-export async function openApp(page: Page, path = '/'): Promise<void> {
+/** A screen's title: every screen has exactly one level-1 heading. */
+export const pageHeading = (page: Page, name: string) =>
+  page.getByRole('heading', { level: 1, name, exact: true });
+
+/** Waits until the screen titled `heading` is the one shown. */
+export async function onScreen(page: Page, heading: string): Promise<void> {
+  await expect(pageHeading(page, heading)).toBeVisible();
+}
+
+/**
+ * Waits until the top bar says the open sandbox is saved. Called after a change has shown on screen
+ * (the save is scheduled before the change is drawn), so a full page load after it reopens the
+ * sandbox with the change: a person would be held back by the before-unload warning, page.goto is not.
+ */
+export async function expectSaved(page: Page, timeout = 30_000): Promise<void> {
+  await expect(page.getByRole('status').filter({ hasText: /^\s*Saved in this browser\s*$/ })).toBeVisible({
+    timeout
+  });
+}
+
+/** A full page load of `path`: waits for a sandbox to be open (a first visit creates the demo) and the screen. */
+export async function openApp(page: Page, path: string, heading: string): Promise<void> {
   await page.goto(path);
-  await expect(page.getByRole('status').filter({ hasText: 'Saved in this browser' })).toBeVisible({
-    timeout: 45_000
-  });
+  await expectSaved(page, 45_000);
+  await onScreen(page, heading);
 }
 
-export async function createSandbox(
-  page: Page,
-  name: string,
-  template: 'securfinancial' | 'retail' | 'empty'
-) {
-  await openApp(page, '/sandboxes/');
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.locator(`input[name="template"][value="${template}"]`).check();
-  await page.getByRole('button', { name: 'Create sandbox' }).click();
-  await expect(page.getByText(`Sandbox "${name}" is ready and active.`)).toBeVisible({ timeout: 45_000 });
-  await expect(page.getByLabel('Sandbox', { exact: true })).toHaveValue(/.+/);
-  await expect(page.getByLabel('Sandbox', { exact: true }).locator('option:checked')).toHaveText(name);
-}
-
-/** Uploads a file with the file picker of a dataset's screen and returns the batch report region. */
-export async function uploadToDataset(page: Page, dataset: string, file: string) {
-  await page.goto(`/datasets/view/?name=${encodeURIComponent(dataset)}`);
-  await expect(page.getByRole('heading', { level: 1, name: dataset })).toBeVisible();
-  await page.getByLabel('Choose file').setInputFiles(file);
-  const report = page.getByTestId('batch-report');
-  await expect(report).toBeVisible({ timeout: 30_000 });
-  // A full page load before the save lands would reopen the sandbox as it was (a person would be
-  // asked to stay by the before-unload warning; page.goto does not ask)
-  await expect(page.getByRole('status').filter({ hasText: 'Saved in this browser' })).toBeVisible({
-    timeout: 30_000
-  });
-  return report;
+/** Reloads the page as a user pressing F5 would, and waits for the sandbox and the screen again. */
+export async function reloadApp(page: Page, heading: string): Promise<void> {
+  await page.reload();
+  await expectSaved(page, 45_000);
+  await onScreen(page, heading);
 }
 
 /** A screen of the left navigation. */
 export const navLink = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+  page.getByRole('navigation', { name: 'Main', exact: true }).getByRole('link', { name, exact: true });
 
+/** Opens a screen from the left navigation; its heading is its navigation label unless said otherwise. */
+export async function openNav(page: Page, name: string, heading = name): Promise<void> {
+  await navLink(page, name).click();
+  await onScreen(page, heading);
+}
+
+/** The sandbox switcher of the top bar. */
+export const sandboxSwitcher = (page: Page) => page.getByLabel('Sandbox', { exact: true });
+
+const TEMPLATE_TITLES = {
+  securfinancial: 'SecurFinancial (bank)',
+  retail: 'Retail',
+  empty: 'Empty'
+} as const;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export async function createSandbox(page: Page, name: string, template: keyof typeof TEMPLATE_TITLES) {
+  await openApp(page, '/sandboxes/', 'Sandboxes');
+  const form = page.getByRole('form', { name: 'Create a sandbox', exact: true });
+  await form.getByLabel('Name', { exact: true }).fill(name);
+  // A template's accessible name is its title followed by its description.
+  await form.getByRole('radio', { name: new RegExp(`^${escapeRegExp(TEMPLATE_TITLES[template])} `) }).check();
+  await form.getByRole('button', { name: 'Create sandbox', exact: true }).click();
+  await expect(form.getByText(`Sandbox "${name}" is ready and active.`, { exact: true })).toBeVisible({
+    timeout: 45_000
+  });
+  await expect(sandboxSwitcher(page).locator('option:checked')).toHaveText(name);
+}
+
+/** Uploads a file with the file picker of a dataset's screen and returns the batch report region. */
+export async function uploadToDataset(page: Page, dataset: string, file: string) {
+  await openApp(page, `/datasets/view/?name=${encodeURIComponent(dataset)}`, dataset);
+  await page.getByLabel('Choose file', { exact: true }).setInputFiles(file);
+  const report = page.getByTestId('batch-report');
+  await expect(report).toBeVisible({ timeout: 30_000 });
+  await expectSaved(page);
+  return report;
+}
+
+/** Looks a profile up with the form of the Profiles screen, as a user types it, and waits for it. */
 export async function lookUpProfile(page: Page, namespace: string, value: string) {
-  await navLink(page, 'Profiles').click();
-  await page.getByLabel('Identity namespace').selectOption(namespace);
-  await page.getByLabel('Identity value').fill(value);
-  await page.getByRole('button', { name: 'View profile' }).click();
+  await openNav(page, 'Profiles');
+  const form = page.getByRole('search', { name: 'Profile lookup', exact: true });
+  await form.getByLabel('Identity namespace', { exact: true }).selectOption(namespace);
+  await form.getByLabel('Identity value', { exact: true }).fill(value);
+  await form.getByRole('button', { name: 'View profile', exact: true }).click();
+  await expect(page).toHaveURL(
+    (url) => url.searchParams.get('ns') === namespace && url.searchParams.get('id') === value
+  );
+  await onScreen(page, 'Profile');
   await expect(page.getByTestId('profile-id')).toBeVisible({ timeout: 15_000 });
 }
+
+/** The heading that names the profile on screen (a person's name, else its first identity). */
+export const profileName = (page: Page, name: string) =>
+  page.getByRole('heading', { level: 2, name, exact: true });
+
+/** A table row that has a cell reading exactly `text`. */
+export const rowWithCell = (scope: Page | Locator, text: string) => {
+  const page = 'page' in scope ? scope.page() : scope;
+  return scope.getByRole('row').filter({ has: page.getByRole('cell', { name: text, exact: true }) });
+};
 
 /** Drops a file on an element the way a browser does: dragenter, dragover, then drop with a DataTransfer. */
 export async function dropFile(target: Locator, path: string, mimeType: string): Promise<void> {

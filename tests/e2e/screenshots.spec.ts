@@ -2,31 +2,41 @@
 // Skipped in normal runs; nothing here asserts on pixels.
 import { expect, test, type Page } from '@playwright/test';
 import { FAMILY_LAPTOP_ECID } from '../../src/lib/engine/generate/samples';
-import { createSandbox, fixture, lookUpProfile, openApp, uploadToDataset } from './helpers';
+import {
+  createSandbox,
+  DEMO,
+  expectSaved,
+  fixture,
+  lookUpProfile,
+  onScreen,
+  openApp,
+  profileName,
+  uploadToDataset
+} from './helpers';
 
 const dir = process.env.SHOTS;
 test.skip(!dir, 'set SHOTS to a folder to take screenshots');
 test.setTimeout(180_000);
 
 async function shot(page: Page, name: string) {
-  await expect(page.getByRole('status').filter({ hasText: 'Saved in this browser' })).toBeVisible({
-    timeout: 30_000
-  });
-  await expect(page.getByRole('status').filter({ hasText: /Loading|Looking up|Saving/ })).toHaveCount(0);
+  await expectSaved(page);
+  await expect(
+    page.getByRole('status').filter({ hasText: /Loading|Looking up|Evaluating|Saving/ })
+  ).toHaveCount(0);
   await page.screenshot({ path: `${dir}/${name}.png` });
   await page.screenshot({ path: `${dir}/${name}-full.png`, fullPage: true });
 }
 
 test('every screen', async ({ page }) => {
-  await openApp(page, '/');
+  await openApp(page, '/', DEMO);
   await shot(page, '01-overview');
-  await page.goto('/sandboxes/');
+  await openApp(page, '/sandboxes/', 'Sandboxes');
   await shot(page, '02-sandboxes');
-  await page.goto('/schemas/');
+  await openApp(page, '/schemas/', 'Schemas');
   await shot(page, '03-schemas');
-  await page.goto('/schemas/view/?name=Partner%20Data%20Enrichment');
+  await openApp(page, '/schemas/view/?name=Partner%20Data%20Enrichment', 'Partner Data Enrichment');
   await shot(page, '04-schema-view');
-  await page.goto('/schemas/new/');
+  await openApp(page, '/schemas/new/', 'Create schema');
   await shot(page, '05-schema-new');
 
   await uploadToDataset(page, 'CRM Profiles', fixture('crm-customers.csv'));
@@ -34,51 +44,55 @@ test('every screen', async ({ page }) => {
   await shot(page, '06-dataset-upload');
   await uploadToDataset(page, 'CRM Profiles', fixture('crm-bad.csv'));
   await shot(page, '07-dataset-bad-file');
-  await page.goto('/datasets/');
+  await openApp(page, '/datasets/', 'Datasets');
   await shot(page, '08-datasets');
 
-  await page.goto('/identities/');
-  await page.getByLabel('Search identities').fill('CRM-9000');
-  await expect(page.getByRole('table', { name: 'Matching identities' })).toBeVisible();
+  await openApp(page, '/identities/', 'Identities');
+  await page.getByLabel('Search identities', { exact: true }).fill('CRM-9000');
+  await expect(page.getByRole('table', { name: 'Matching identities', exact: true })).toBeVisible();
   await shot(page, '09-identities');
 
-  await page.goto('/profiles/');
+  await openApp(page, '/profiles/', 'Profiles');
   await shot(page, '10-profiles');
   await lookUpProfile(page, 'Email', 'ada.quincey@fixture.example');
   await shot(page, '11-profile');
   await lookUpProfile(page, 'Email', 'bobby.brown@example.com');
-  await page.getByRole('heading', { name: 'Bobby Brown' }).scrollIntoViewIfNeeded();
+  await profileName(page, 'Bobby Brown').scrollIntoViewIfNeeded();
   await shot(page, '11-profile-bobby');
   await lookUpProfile(page, 'PartnerID', 'PTR-PX2000');
   await shot(page, '12-profile-prospect');
 
-  await page.goto('/profiles/merge-policies/');
+  await openApp(page, '/profiles/merge-policies/', 'Merge policies');
   await shot(page, '12-merge-policies');
-  await page.goto('/profiles/calculated/');
+  await openApp(page, '/profiles/calculated/', 'Calculated attributes');
   await shot(page, '12-calculated-empty');
   await createSandbox(page, 'Screenshots retail', 'retail');
-  await page.goto('/profiles/calculated/');
+  await openApp(page, '/profiles/calculated/', 'Calculated attributes');
   await shot(page, '12-calculated-retail');
   await lookUpProfile(page, 'ECID', FAMILY_LAPTOP_ECID);
   await shot(page, '12-profile-family-laptop');
 
-  await page.goto('/audiences/');
-  await page.getByRole('button', { name: 'Loyal customers' }).click();
+  await openApp(page, '/audiences/', 'Audiences');
+  await page.getByRole('button', { name: 'Loyal customers', exact: true }).click();
   await expect(page.getByTestId('audience-preview-count')).toBeVisible();
   await shot(page, '13-audience-editor-retail');
   await page.getByLabel('Name', { exact: true }).fill('Loyal, last 365 days');
-  await page.getByRole('button', { name: 'Save audience' }).click();
+  await page.getByRole('button', { name: 'Save audience', exact: true }).click();
+  await onScreen(page, 'Loyal, last 365 days');
   await expect(page.getByTestId('audience-count')).toBeVisible();
   await expect(page.getByTestId('overlap-row').first()).toBeVisible();
   await shot(page, '13-audience-view');
-  await page.goto('/audiences/');
+  await openApp(page, '/audiences/', 'Audiences');
   await shot(page, '13-audiences');
-  await page.getByLabel('Rule').fill('calc.cartAbandons30d >= 3 and\nloyalty.teir = "gold"');
+  await page.getByLabel('Rule', { exact: true }).fill('calc.cartAbandons30d >= 3 and\nloyalty.teir = "gold"');
   await expect(page.getByRole('alert')).toBeVisible();
   await shot(page, '13-audience-error');
 
-  for (const [i, path] of ['/policies/', '/destinations/'].entries()) {
-    await page.goto(path);
+  for (const [i, [path, heading]] of [
+    ['/policies/', 'Policies'],
+    ['/destinations/', 'Destinations']
+  ].entries()) {
+    await openApp(page, path, heading);
     await shot(page, `${14 + i}-${path.replaceAll('/', '')}`);
   }
 });
