@@ -435,6 +435,11 @@ export interface IdentitySettings {
    * there too: graphs linked through a newly blocked value are re-derived without it.
    */
   blockedValues: string[];
+  /**
+   * ISO 3166 alpha-2 code (default 'US'): the country a phone number written without a country code
+   * is read in when phone identities are normalised to E.164, at ingest and at lookup.
+   */
+  defaultCountry: string;
 }
 
 /** One row of the profile browser. */

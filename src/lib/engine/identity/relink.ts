@@ -8,20 +8,27 @@ import { invalidateSnapshots } from '../segment/snapshot';
 import type { Namespace } from '../types';
 import { maxNumber } from './persistentIds';
 import { MAX_IDENTITIES_PER_RECORD } from '../ingest/ingest';
+import { blockedKeys } from './normalize';
+import { readIdentitySettings } from './settings';
 import type { StitchNode, StitchRecord } from './stitch';
 import { loadClosure, parseIds, restitch } from './store';
 
 const key = (v: string) => v.trim().toLowerCase();
 
-/** Returns how many identities changed sides. */
+/**
+ * Returns how many identities changed sides. A blocked phone matches its stored E.164 form too, read
+ * in the default country before and after the change (the sandbox's current one where not given).
+ */
 export function relinkBlocked(
   db: Database,
   namespaces: Map<string, Namespace>,
   before: string[],
-  after: string[]
+  after: string[],
+  country: { before?: string; after?: string } = {}
 ): number {
-  const was = new Set(before.map(key));
-  const now = new Set(after.map(key));
+  const current = () => readIdentitySettings(db).defaultCountry;
+  const was = blockedKeys(before, country.before ?? current());
+  const now = blockedKeys(after, country.after ?? current());
   const changed = [...new Set([...was, ...now])].filter((v) => was.has(v) !== now.has(v));
   if (!changed.length) return 0;
   const linking = [...namespaces.values()].filter((n) => n.linksRecords).map((n) => n.code);

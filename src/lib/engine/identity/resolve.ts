@@ -6,6 +6,7 @@ import type { Namespace } from '../types';
 import { ANONYMOUS_TYPES, isKnownIdentity, normalizeIdentity } from './normalize';
 import { currentNumber } from './persistentIds';
 import { parseAnonymousId, parseProfileId } from './profileId';
+import { readIdentitySettings } from './settings';
 
 interface FoundIdentity {
   ns: Namespace;
@@ -14,21 +15,25 @@ interface FoundIdentity {
 }
 
 /**
- * The stored identity a lookup names (namespace code in any case, value normalised as stored), or
- * null. Throws for arguments that are not strings and for an unknown namespace.
+ * The stored identity a lookup names (namespace code in any case, value normalised as ingest stores
+ * it: a phone read in the sandbox's default country unless one is given), or null. Throws for
+ * arguments that are not strings and for an unknown namespace.
  */
 function findIdentity(
   db: Database,
   namespaces: Map<string, Namespace>,
   namespace: string,
-  id: string
+  id: string,
+  defaultCountry?: string
 ): FoundIdentity | null {
   const ns = [...namespaces.values()].find((n) => n.code.toLowerCase() === namespace.toLowerCase());
   if (!ns)
     throw new CdpError('not_found', `No identity namespace "${namespace}" in this sandbox.`, { namespace });
+  const country =
+    defaultCountry ?? (ns.type === 'phone' ? readIdentitySettings(db).defaultCountry : undefined);
   const row = one<{ iid: number; comp: number }>(db, {
     sql: 'SELECT iid, comp FROM identities WHERE ns = ? AND value = ?',
-    params: [ns.code, normalizeIdentity(ns, id)]
+    params: [ns.code, normalizeIdentity(ns, id, country)]
   });
   return row ? { ns, ...row } : null;
 }
@@ -41,18 +46,22 @@ function checkArguments(namespace: unknown, id: unknown): void {
 
 const isProfileId = (namespace: string) => namespace.toLowerCase() === 'profileid';
 
+// Each lookup below takes an optional defaultCountry: the country a national phone number is read in.
+// Without it the sandbox's own setting applies, so a lookup normalises its input as ingest did.
+
 export function resolveComp(
   db: Database,
   namespaces: Map<string, Namespace>,
   namespace: string,
-  id: string
+  id: string,
+  defaultCountry?: string
 ): number | null {
   checkArguments(namespace, id);
   if (isProfileId(namespace)) {
     const pno = parseProfileId(id);
     return pno === null ? null : currentNumber(db, pno);
   }
-  const row = findIdentity(db, namespaces, namespace, id);
+  const row = findIdentity(db, namespaces, namespace, id, defaultCountry);
   if (!row) return null;
   const { ns } = row;
   if (ns.linksRecords) return row.comp;
@@ -75,12 +84,13 @@ export function resolveFragment(
   db: Database,
   namespaces: Map<string, Namespace>,
   namespace: string,
-  id: string
+  id: string,
+  defaultCountry?: string
 ): number | null {
   checkArguments(namespace, id);
   const iid = isProfileId(namespace)
     ? parseProfileId(id)
-    : (findIdentity(db, namespaces, namespace, id)?.iid ?? null);
+    : (findIdentity(db, namespaces, namespace, id, defaultCountry)?.iid ?? null);
   if (iid === null) return null;
   return (
     one<{ fkey: number }>(db, {
@@ -99,11 +109,12 @@ export function resolveAnonymous(
   db: Database,
   namespaces: Map<string, Namespace>,
   namespace: string,
-  id: string
+  id: string,
+  defaultCountry?: string
 ): number | null {
   checkArguments(namespace, id);
   if (isProfileId(namespace)) return parseAnonymousId(id);
-  const found = findIdentity(db, namespaces, namespace, id);
+  const found = findIdentity(db, namespaces, namespace, id, defaultCountry);
   if (!found || !ANONYMOUS_TYPES.has(found.ns.type)) return null;
   const { iid } = found;
   const known = [...namespaces.values()].filter(isKnownIdentity).map((n) => n.code);

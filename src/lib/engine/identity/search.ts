@@ -18,11 +18,12 @@ export function searchIdentities(
   db: Database,
   namespaces: Map<string, Namespace>,
   text: unknown,
-  limit = 50
+  limit = 50,
+  defaultCountry?: string
 ): IdentityMatch[] {
   const q = typeof text === 'string' ? text.trim() : '';
   if (!q) return [];
-  const phone = /\d/.test(q) ? normalizeIdentity({ code: 'Phone', type: 'phone' }, q) : '';
+  const phone = /\d/.test(q) ? normalizeIdentity({ code: 'Phone', type: 'phone' }, q, defaultCountry) : '';
   const forms = [...new Set([q, q.toLowerCase(), phone].filter(Boolean))];
   const rows = all<{ ns: string; value: string; comp: number }>(db, {
     sql: `SELECT ns, value, comp FROM identities
@@ -31,7 +32,7 @@ export function searchIdentities(
   });
   return rows.map((r) => {
     const linking = namespaces.get(r.ns)?.linksRecords ?? false;
-    const comp = linking ? r.comp : resolveComp(db, namespaces, r.ns, r.value);
+    const comp = linking ? r.comp : resolveComp(db, namespaces, r.ns, r.value, defaultCountry);
     return { namespace: r.ns, id: r.value, inGraph: linking, profileId: comp ? formatProfileId(comp) : null };
   });
 }

@@ -3,7 +3,7 @@ import type { Database } from '../db/sqlite';
 import { readMeta as read, writeMeta as write } from '../db/meta';
 import { invalid } from '../errors';
 import type { IdentitySettings } from '../types';
-import { DEFAULT_BLOCKED_VALUES } from './normalize';
+import { blockedKeys, DEFAULT_BLOCKED_VALUES, DEFAULT_COUNTRY, phoneCountry } from './normalize';
 
 const MAX_BLOCKED = 1000;
 
@@ -11,18 +11,35 @@ export function readIdentitySettings(db: Database): IdentitySettings {
   const blocked = read(db, 'blockedValues');
   return {
     strategy: read(db, 'identityStrategy') === 'isolate' ? 'isolate' : 'continue',
-    blockedValues: blocked ? (JSON.parse(blocked) as string[]) : [...DEFAULT_BLOCKED_VALUES]
+    blockedValues: blocked ? (JSON.parse(blocked) as string[]) : [...DEFAULT_BLOCKED_VALUES],
+    // a file from before this setting, or one edited by hand, reads as the default
+    defaultCountry: phoneCountry(read(db, 'defaultCountry')) ?? DEFAULT_COUNTRY
   };
+}
+
+/** The set isJunk matches against at ingest: blocked values, phones among them in E.164 too. */
+export function blockedSet(
+  settings: Pick<IdentitySettings, 'blockedValues' | 'defaultCountry'>
+): Set<string> {
+  return blockedKeys(settings.blockedValues, settings.defaultCountry);
 }
 
 export function writeIdentitySettings(db: Database, patch: Partial<IdentitySettings>): IdentitySettings {
   if (typeof patch !== 'object' || patch === null) throw invalid('Identity settings are an object.');
+  const country = patch.defaultCountry === undefined ? null : phoneCountry(patch.defaultCountry);
+  if (patch.defaultCountry !== undefined && !country) {
+    throw invalid(
+      'defaultCountry is a two-letter ISO 3166 country code with a telephone numbering plan, e.g. "US" or "GB".',
+      { defaultCountry: patch.defaultCountry }
+    );
+  }
   if (patch.strategy !== undefined) {
     if (patch.strategy !== 'continue' && patch.strategy !== 'isolate') {
       throw invalid('strategy is "continue" or "isolate".', { strategy: patch.strategy });
     }
     write(db, 'identityStrategy', patch.strategy);
   }
+  if (country) write(db, 'defaultCountry', country);
   if (patch.blockedValues !== undefined) {
     const list = patch.blockedValues;
     if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) {
