@@ -413,3 +413,23 @@ describe('a failure while storing', () => {
     expect((await sb.query('SELECT count(*) FROM identities')).rows[0][0]).toBe(0);
   });
 });
+
+describe('phones at ingest', () => {
+  it('national numbers are read in the sandbox default country, and odd phones are row warnings', async () => {
+    const sb = await contacts();
+    await sb.updateIdentitySettings({ defaultCountry: 'GB' });
+    const report = await sb.ingest(
+      'Contacts',
+      'email,phone\nuk@example.com,020 7946 0958\nnone@example.com,n/a\nshort@example.com,12\n'
+    );
+    expect(report.status).toBe('success');
+    const uk = await sb.profile('Email', 'uk@example.com');
+    expect(uk!.identities).toContainEqual({ namespace: 'Phone', id: '+442079460958', inGraph: true });
+    expect(uk!.attributes.phone).toBe('020 7946 0958');
+    expect((await sb.profile('Phone', '+44 20 7946 0958'))!.profileId).toBe(uk!.profileId);
+    expect(report.warnings.map((w) => `${w.row}:${w.column}:${w.code}`)).toEqual([
+      '2:phone:PHONE_NO_DIGITS',
+      '3:phone:PHONE_NOT_POSSIBLE'
+    ]);
+  });
+});

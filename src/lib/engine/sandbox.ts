@@ -25,7 +25,7 @@ import {
 } from './segment/audiences';
 import { resolveComp } from './identity/resolve';
 import { relinkBlocked } from './identity/relink';
-import { readIdentitySettings, writeIdentitySettings } from './identity/settings';
+import { blockedSet, readIdentitySettings, writeIdentitySettings } from './identity/settings';
 import { batchErrorsCsv, listBatches } from './ingest/batches';
 import { deleteBatch } from './ingest/deleteBatch';
 import { searchIdentities } from './identity/search';
@@ -116,8 +116,19 @@ export class SqlSandbox implements Sandbox {
   ): Promise<BatchReport> {
     const ds = findDataset(this.db, dataset);
     const schema = findSchema(this.db, ds.schema);
-    const blocked = new Set(readIdentitySettings(this.db).blockedValues.map((v) => v.trim().toLowerCase()));
-    return ingestFile({ db: this.db, namespaces: this.nsMap(), blocked }, ds, schema, input, opts);
+    const settings = readIdentitySettings(this.db);
+    return ingestFile(
+      {
+        db: this.db,
+        namespaces: this.nsMap(),
+        blocked: blockedSet(settings),
+        defaultCountry: settings.defaultCountry
+      },
+      ds,
+      schema,
+      input,
+      opts
+    );
   }
   async batches(dataset?: string): Promise<BatchReport[]> {
     return listBatches(this.db, dataset === undefined ? undefined : findDataset(this.db, dataset).id);
@@ -141,9 +152,12 @@ export class SqlSandbox implements Sandbox {
   }
   async updateIdentitySettings(patch: Partial<IdentitySettings>): Promise<IdentitySettings> {
     return transaction(this.db, () => {
-      const before = readIdentitySettings(this.db).blockedValues;
+      const before = readIdentitySettings(this.db);
       const after = writeIdentitySettings(this.db, patch);
-      relinkBlocked(this.db, this.nsMap(), before, after.blockedValues);
+      relinkBlocked(this.db, this.nsMap(), before.blockedValues, after.blockedValues, {
+        before: before.defaultCountry,
+        after: after.defaultCountry
+      });
       return after;
     });
   }
@@ -169,7 +183,7 @@ export class SqlSandbox implements Sandbox {
     return comp === null ? null : explainGraph(this.db, comp, namespaces);
   }
   async searchIdentities(text: string, limit = 50): Promise<IdentityMatch[]> {
-    return searchIdentities(this.db, this.nsMap(), text, limit);
+    return searchIdentities(this.db, this.nsMap(), text, limit, readIdentitySettings(this.db).defaultCountry);
   }
 
   // segmentation

@@ -8,6 +8,8 @@ import { coerce, isAbsent } from './values';
 
 /** Identities one record may link (Adobe caps them per record too); the rest stay on it as attributes. */
 export const MAX_IDENTITIES_PER_RECORD = 20;
+/** Phone warnings listed per batch; past this they are not listed one by one. */
+export const MAX_PHONE_WARNINGS = 1_000;
 const TIME_FIELD = /(^|\.)(timestamp|lastUpdated|updatedAt|lastModified|modifyDate)$/i;
 
 export interface IdentityCandidate {
@@ -54,6 +56,7 @@ export class RowMapper {
   private readonly identityFields: FieldDef[];
   private readonly required: FieldDef[];
   private readonly primaryField: FieldDef | undefined;
+  private phoneWarnings = 0;
 
   constructor(private readonly o: MapperOptions) {
     const fields = o.schema.fields;
@@ -145,7 +148,7 @@ export class RowMapper {
       }
     }
     const ts = (this.timeField && (attrs[this.timeField.path] as string | undefined)) || this.o.batchTime;
-    const { identities, capped } = this.identitiesOf(attrs);
+    const { identities, capped } = this.identitiesOf(row, attrs);
     if (identities.length === 0) errors.push(this.noIdentity(row));
     if (errors.length) return { ok: false, errors };
     const key =
@@ -158,15 +161,19 @@ export class RowMapper {
    * within one). Only the first MAX_IDENTITIES_PER_RECORD linking ones are kept; the others stay in the
    * attributes and never become identities (an identity of its own would be an empty profile).
    */
-  private identitiesOf(attrs: Record<string, unknown>): { identities: IdentityCandidate[]; capped: number } {
-    const { namespaces, blocked } = this.o;
+  private identitiesOf(
+    row: number,
+    attrs: Record<string, unknown>
+  ): { identities: IdentityCandidate[]; capped: number } {
+    const { namespaces, blocked, defaultCountry } = this.o;
     const found: IdentityCandidate[] = [];
     const seen = new Set<string>();
     for (const f of this.identityFields) {
       const v = attrs[f.path];
       const ns = namespaces.get(f.identity!.namespace);
       if (typeof v !== 'string' || !ns || isJunk(v, blocked)) continue;
-      const value = normalizeIdentity(ns, v);
+      const value = normalizeIdentity(ns, v, defaultCountry);
+      if (ns.type === 'phone' && !/sha256/i.test(ns.code)) this.checkPhone(row, f.path, v, value);
       const key = `${ns.code}\u0000${value}`;
       if (!value || isJunk(value, blocked) || seen.has(key)) continue;
       seen.add(key);
@@ -183,6 +190,31 @@ export class RowMapper {
       return false;
     });
     return { identities, capped };
+  }
+
+  /**
+   * A phone that did not become E.164 is worth a row warning: with no digit it is no identity at all;
+   * one libphonenumber cannot read as a possible number links only with the same spelling.
+   */
+  private checkPhone(row: number, path: string, raw: string, value: string): void {
+    if (value.startsWith('+') || this.phoneWarnings >= MAX_PHONE_WARNINGS) return;
+    this.phoneWarnings++;
+    const column = this.sourceColumn(path);
+    this.warnings.push(
+      value === ''
+        ? {
+            row,
+            column,
+            code: 'PHONE_NO_DIGITS',
+            message: `${path}: "${raw}" has no digits, so it is no identity`
+          }
+        : {
+            row,
+            column,
+            code: 'PHONE_NOT_POSSIBLE',
+            message: `${path}: "${raw}" is no possible phone number in ${this.o.defaultCountry ?? 'US'}: it links only with the same spelling`
+          }
+    );
   }
 
   private noIdentity(row: number): RowError {
