@@ -1,6 +1,8 @@
 // Sandbox management lives on the page side: the engine holds one open sandbox, IndexedDB holds them
 // all. Operations that change the sandbox, and the exports that save it, run one at a time in a queue,
 // because sql.js can only export between operations; reads go straight to the worker.
+// Several tabs may open one sandbox: one is its writer, the others follow it read-only and reload
+// after each of its saves (tabs.ts has the locks and messages; the rules are at "writer and followers").
 import * as Comlink from 'comlink';
 import { isWrite } from '$lib/engine/types';
 import type { BatchReport, IngestProgress, Sandbox, TemplateName } from '$lib/engine/types';
@@ -8,7 +10,17 @@ import type { EngineHost } from '$lib/worker/wire';
 import { engineGeneration, withEngine } from './engine';
 import { CdpError, toCdpError } from './errors';
 import { randomId } from './ids';
-import { openSandboxStore, type SandboxMeta, type SandboxStore } from './store';
+import { openSandboxStore, type SandboxMeta, type SandboxRecord, type SandboxStore } from './store';
+import {
+  askHandover,
+  listen,
+  post,
+  tabId,
+  tabLocks,
+  type TabEnvelope,
+  type TabLocks,
+  type WriterLock
+} from './tabs';
 
 export type { SandboxMeta };
 export type Method = keyof Omit<Sandbox, 'ingest' | 'close'>;
@@ -56,6 +68,26 @@ function writeActiveId(id: string): void {
   }
 }
 
+/** How long a take-over waits for the writer tab to acknowledge before taking its lock (a hung tab). */
+const HANDOVER_ANSWER_MS = 3000;
+/** A writer that said "ready" but whose lock nobody then took (that tab closed) accepts changes again. */
+const HANDOVER_ABANDONED_MS = 15_000;
+
+export const READ_ONLY_MESSAGE =
+  'This sandbox is open for changes in another tab. This tab follows it: read-only.';
+
+const readOnlyError = () =>
+  new CdpError(
+    'read_only_tab',
+    `${READ_ONLY_MESSAGE} Make the change in that tab, or press "Take over" to make changes in this one.`
+  );
+
+/** A follower's pending request for the writer lock of the sandbox it follows. */
+interface Waiting {
+  sandboxId: string;
+  stop: AbortController;
+}
+
 class SandboxManager {
   list = $state.raw<SandboxMeta[]>([]);
   activeId = $state<string | null>(null);
@@ -72,19 +104,40 @@ class SandboxManager {
   /** Operations queued or running; the page warns before unload while this is above zero. */
   pendingWork = $state(0);
   active = $derived(this.list.find((s) => s.id === this.activeId) ?? null);
+  /** 'writer': this tab changes and saves the open sandbox; 'follower': another tab does (tabs.ts). */
+  access = $state<'writer' | 'follower'>('writer');
+  readOnly = $derived(this.access === 'follower');
+  /** A take-over in progress: asking the writer tab, then waiting while it finishes and saves. */
+  takeover = $state<'asking' | 'waiting' | null>(null);
+  takeoverError = $state.raw<CdpError | null>(null);
 
   #store: Promise<SandboxStore> | undefined;
+  #locks: TabLocks | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #opening: Promise<unknown> = Promise.resolve();
   #started: Promise<void> | undefined;
   #openId: string | null = null;
   #openGeneration = -1;
   #saveQueued = false;
+  /** The writer lock of the active sandbox while this tab is its writer. */
+  #lock: WriterLock | null = null;
+  /** While a follower: the lock request that makes this tab the writer once the writer tab leaves. */
+  #waiting: Waiting | null = null;
+  /** Set while handing the sandbox over: no new change is accepted, queued ones finish and save. */
+  #handingOver: { requests: string[]; ready: boolean } | null = null;
+  #takeoverStop: AbortController | null = null;
+  /** The saved revision the engine holds (loaded or last saved). */
+  #revision = 0;
+  /** A change is in the engine that is not in IndexedDB yet. */
+  #unsaved = false;
+  /** Changes queued or running: they would be lost if another tab took the lock now. */
+  #writesQueued = 0;
 
   /** Opens the remembered sandbox, or creates the demo one on a first visit. Safe to call often. */
   start(): Promise<void> {
     this.#started ??= this.#exclusive('Opening sandbox…', true, async () => {
       const store = await this.#getStore();
+      await this.#getLocks();
       this.persistent = store.persistent;
       const list = await store.list();
       const wanted = readActiveId();
@@ -119,16 +172,25 @@ class SandboxManager {
     return withEngine(use);
   }
 
-  /** A call that changes the sandbox: queued, then saved. */
+  /** A call that changes the sandbox: refused in a follower tab, else queued, then saved. */
   async mutate<T>(label: string | null, use: (host: Host) => Promise<T>): Promise<T> {
     await this.start();
-    return this.#exclusive(label, false, async () => {
-      await this.#ensureOpen();
-      const result = await withEngine(use);
-      this.version += 1;
-      this.#scheduleSave();
-      return result;
-    });
+    this.#refuseUnlessWriter(false);
+    this.#writesQueued += 1;
+    try {
+      return await this.#exclusive(label, false, async () => {
+        // The lock may have been taken while this change waited in the queue.
+        this.#refuseUnlessWriter(true);
+        await this.#ensureOpen();
+        const result = await withEngine(use);
+        this.#unsaved = true;
+        this.version += 1;
+        this.#scheduleSave();
+        return result;
+      });
+    } finally {
+      this.#writesQueued -= 1;
+    }
   }
 
   call<K extends Method>(
@@ -161,6 +223,7 @@ class SandboxManager {
     });
   }
 
+  /** A new sandbox, open in this tab and written by it (a follower tab may create one too). */
   create(name: string, template: TemplateName): Promise<SandboxMeta> {
     return this.#exclusive(`Creating sandbox "${name}"…`, true, async () => {
       const meta = await this.#createFromTemplate(name, template);
@@ -170,6 +233,7 @@ class SandboxManager {
     });
   }
 
+  /** Each tab has its own active sandbox; it becomes the writer of it unless another tab is. */
   switchTo(id: string): Promise<void> {
     if (id === this.activeId && this.#isOpen()) return Promise.resolve();
     return this.#exclusive('Switching sandbox…', true, async () => {
@@ -179,32 +243,48 @@ class SandboxManager {
   }
 
   /** Re-creates a sandbox from its template, keeping its id and name. */
-  reset(id: string): Promise<void> {
+  async reset(id: string): Promise<void> {
+    await this.start();
+    if (id === this.activeId) this.#refuseUnlessWriter(false);
     return this.#exclusive('Resetting sandbox…', true, async () => {
       const store = await this.#getStore();
       const meta = this.#meta(id);
-      await withEngine((h) => h.open({ template: meta.template }));
-      this.#openId = null;
-      const bytes = await withEngine((h) => typedCall(h)('export'));
-      await store.put({ ...meta, updatedAt: new Date().toISOString(), bytes });
-      if (id === this.activeId) this.#markOpen(id);
-      else if (this.activeId) await this.#openSaved(this.activeId);
+      const borrowed = await this.#lockFor(id, meta.name);
+      try {
+        await withEngine((h) => h.open({ template: meta.template }));
+        this.#openId = null;
+        const bytes = await withEngine((h) => typedCall(h)('export'));
+        const revision = await store.put({ ...meta, updatedAt: new Date().toISOString(), bytes }, tabId);
+        post({ kind: 'saved', sandboxId: id, revision });
+        if (id === this.activeId) {
+          this.#revision = revision;
+          this.#unsaved = false;
+          this.#markOpen(id);
+        }
+      } finally {
+        borrowed?.release();
+      }
+      if (id !== this.activeId && this.activeId) await this.#openSaved(this.activeId);
       await this.#refreshList();
+      post({ kind: 'list' });
       this.version += 1;
     });
   }
 
-  remove(id: string): Promise<void> {
+  async remove(id: string): Promise<void> {
+    await this.start();
+    if (id === this.activeId) this.#refuseUnlessWriter(false);
     return this.#exclusive('Deleting sandbox…', true, async () => {
       const store = await this.#getStore();
-      await store.delete(id);
-      const rest = (await store.list()).filter((s) => s.id !== id);
-      if (id === this.activeId) {
-        const next = [...rest].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
-        if (next) await this.#openSaved(next.id);
-        else await this.#createFromTemplate(DEMO_NAME, 'securfinancial');
+      const borrowed = await this.#lockFor(id, this.#meta(id).name);
+      try {
+        await store.delete(id);
+      } finally {
+        borrowed?.release();
       }
+      if (id === this.activeId) await this.#openAnother(id);
       await this.#refreshList();
+      post({ kind: 'list' });
       this.version += 1;
     });
   }
@@ -243,11 +323,64 @@ class SandboxManager {
     });
   }
 
+  /**
+   * Makes this follower tab the writer. The writer tab is asked to finish its queue, save and stop
+   * first, so nothing it was doing is lost; only a tab that does not even acknowledge within
+   * HANDOVER_ANSWER_MS (hung or crashed) has its lock taken without that. Errors land in takeoverError.
+   */
+  async takeOver(): Promise<void> {
+    const id = this.activeId;
+    if (!id || this.access !== 'follower' || this.takeover) return;
+    this.takeover = 'asking';
+    this.takeoverError = null;
+    const stop = new AbortController();
+    this.#takeoverStop = stop;
+    try {
+      const reply = await askHandover(id, {
+        answerMs: HANDOVER_ANSWER_MS,
+        onAck: () => (this.takeover = 'waiting'),
+        signal: stop.signal
+      });
+      // Cancelled: the writer tab left meanwhile and this tab's waiting lock request won.
+      if (reply.answer === 'cancelled') return;
+      if (reply.answer === 'refused')
+        throw new CdpError(
+          'handover_refused',
+          `The other tab could not save its last change (${reply.reason}), so it keeps the sandbox: handing it over now would lose that change.`
+        );
+      await this.#exclusive('Taking over…', true, async () => {
+        if (this.activeId !== id || this.#holds(id)) return;
+        const locks = await this.#getLocks();
+        this.#stopWaiting();
+        this.#adopt(await locks.steal(id));
+        if (!(await this.#loadClaimed(id))) return;
+        this.version += 1;
+        if (reply.answer === 'silent')
+          this.notice = `The other tab did not answer within ${HANDOVER_ANSWER_MS / 1000} seconds, so this tab took the sandbox over. Changes that tab had not saved yet are not kept.`;
+      });
+    } catch (e) {
+      this.takeoverError = toCdpError(e);
+    } finally {
+      this.takeover = null;
+      this.#takeoverStop = null;
+    }
+  }
+
   // ---- internals ----
 
   #getStore(): Promise<SandboxStore> {
     this.#store ??= openSandboxStore();
     return this.#store;
+  }
+
+  async #getLocks(): Promise<TabLocks> {
+    if (this.#locks) return this.#locks;
+    const store = await this.#getStore();
+    if (!this.#locks) {
+      this.#locks = tabLocks(store.persistent);
+      if (store.persistent) listen((msg) => this.#onTabMessage(msg));
+    }
+    return this.#locks;
   }
 
   #meta(id: string): SandboxMeta {
@@ -275,13 +408,30 @@ class SandboxManager {
     await this.#openSaved(this.activeId);
   }
 
+  /** Opens a saved sandbox: as its writer when no other tab is, else as a follower. */
   async #openSaved(id: string): Promise<void> {
-    const record = await (await this.#getStore()).get(id);
+    await this.#takeRoleFor(id);
+    const store = await this.#getStore();
+    const record = this.#holds(id) ? await store.claim(id, tabId) : await store.get(id);
     if (!record) throw new CdpError('not_found', 'That sandbox has no saved data.');
+    await this.#openRecord(id, record);
+  }
+
+  async #openRecord(id: string, record: SandboxRecord): Promise<void> {
     const { bytes } = record;
     this.#openId = null;
     await withEngine((h) => h.open(Comlink.transfer({ bytes }, [bytes.buffer as ArrayBuffer])));
+    this.#revision = record.revision ?? 0;
+    this.#unsaved = false;
     this.#markOpen(id);
+  }
+
+  /** After the active sandbox was deleted (here or in another tab): the newest other one, or a new demo. */
+  async #openAnother(goneId: string): Promise<void> {
+    const rest = (await (await this.#getStore()).list()).filter((s) => s.id !== goneId);
+    const next = [...rest].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+    if (next) await this.#openSaved(next.id);
+    else await this.#createFromTemplate(DEMO_NAME, 'securfinancial');
   }
 
   async #createFromTemplate(name: string, template: TemplateName): Promise<SandboxMeta> {
@@ -291,18 +441,18 @@ class SandboxManager {
   }
 
   async #saveOpenAsNew(name: string, template: TemplateName): Promise<SandboxMeta> {
+    const id = randomId('sbx');
+    const lock = await (await this.#getLocks()).tryAcquire(id);
+    if (!lock) throw new CdpError('internal', 'Another tab holds the id chosen for the new sandbox.');
+    this.#letGo();
+    this.#adopt(lock);
     const bytes = await withEngine((h) => typedCall(h)('export'));
     const now = new Date().toISOString();
-    const meta: SandboxMeta = {
-      id: randomId('sbx'),
-      name,
-      template,
-      createdAt: now,
-      updatedAt: now,
-      size: bytes.byteLength
-    };
-    await (await this.#getStore()).put({ ...meta, bytes });
+    const meta: SandboxMeta = { id, name, template, createdAt: now, updatedAt: now, size: bytes.byteLength };
+    this.#revision = await (await this.#getStore()).put({ ...meta, bytes }, tabId);
+    this.#unsaved = false;
     this.#markOpen(meta.id);
+    post({ kind: 'list' });
     return meta;
   }
 
@@ -333,12 +483,220 @@ class SandboxManager {
   async #saveNow(): Promise<void> {
     const id = this.#openId;
     if (!id || this.#openGeneration !== engineGeneration()) return;
+    if (!this.#holds(id))
+      throw new CdpError('read_only_tab', 'another tab took this sandbox over, and this tab follows it now.');
     const bytes = await withEngine((h) => typedCall(h)('export'));
     const store = await this.#getStore();
     const meta = this.list.find((s) => s.id === id) ?? (await store.list()).find((s) => s.id === id);
     if (!meta) return;
-    await store.put({ ...meta, updatedAt: new Date().toISOString(), bytes });
+    let revision: number;
+    try {
+      revision = await store.put({ ...meta, updatedAt: new Date().toISOString(), bytes }, tabId);
+    } catch (e) {
+      // Another tab claimed the sandbox although this one believed it held the lock (it was taken
+      // while this tab hung, or the election without Web Locks picked two writers).
+      if (toCdpError(e).code === 'save_conflict') this.#becomeFollower(id, true);
+      throw e;
+    }
+    this.#revision = revision;
+    this.#unsaved = false;
+    post({ kind: 'saved', sandboxId: id, revision });
     await this.#refreshList();
+  }
+
+  // ---- writer and followers (see tabs.ts) ----
+
+  #holds(id: string): boolean {
+    return this.#lock?.held === true && this.#lock.sandboxId === id;
+  }
+
+  /** Throws unless this tab may change the active sandbox; `queued`: the change was accepted earlier. */
+  #refuseUnlessWriter(queued: boolean): void {
+    if (!this.activeId) throw new CdpError('no_sandbox', 'No sandbox is open.');
+    if (!this.#holds(this.activeId)) throw readOnlyError();
+    if (this.#handingOver && !queued)
+      throw new CdpError(
+        'read_only_tab',
+        'This tab is handing the sandbox over to another tab: make the change there.'
+      );
+  }
+
+  /** The lock of a sandbox that is not (or is) the active one, for a reset or delete; null when already held. */
+  async #lockFor(id: string, name: string): Promise<WriterLock | null> {
+    if (this.#holds(id)) return null;
+    if (id === this.activeId) throw readOnlyError();
+    const lock = await (await this.#getLocks()).tryAcquire(id);
+    if (!lock)
+      throw new CdpError(
+        'read_only_tab',
+        `Sandbox "${name}" is open for changes in another tab: reset or delete it there, or close that tab first.`
+      );
+    await (await this.#getStore()).claim(id, tabId);
+    return lock;
+  }
+
+  async #takeRoleFor(id: string): Promise<void> {
+    if (this.#holds(id) || this.#waiting?.sandboxId === id) return;
+    const locks = await this.#getLocks();
+    this.#letGo();
+    const lock = await locks.tryAcquire(id);
+    if (lock) this.#adopt(lock);
+    else this.#follow(id);
+  }
+
+  /** Leaves the role held on the active sandbox before another one opens (its saves ran before). */
+  #letGo(): void {
+    this.#lock?.release();
+    this.#lock = null;
+    this.#handingOver = null;
+    this.#stopWaiting();
+  }
+
+  #adopt(lock: WriterLock): void {
+    this.#lock = lock;
+    this.#handingOver = null;
+    this.access = 'writer';
+    this.takeoverError = null;
+    void lock.lost.then(() => this.#onLost(lock));
+  }
+
+  #follow(id: string): void {
+    this.access = 'follower';
+    if (this.#waiting?.sandboxId === id) return;
+    this.#stopWaiting();
+    const waiting = { sandboxId: id, stop: new AbortController() };
+    this.#waiting = waiting;
+    void this.#getLocks()
+      .then((locks) => locks.waitFor(id, waiting.stop.signal))
+      .then(
+        (lock) => this.#promoted(lock, waiting),
+        () => undefined
+      );
+  }
+
+  #stopWaiting(): void {
+    this.#waiting?.stop.abort();
+    this.#waiting = null;
+  }
+
+  /** The writer tab closed or switched sandbox: this follower becomes the writer, from the saved state. */
+  #promoted(lock: WriterLock, waiting: Waiting): void {
+    if (this.#waiting !== waiting || this.activeId !== lock.sandboxId) return lock.release();
+    this.#waiting = null;
+    this.#takeoverStop?.abort();
+    const id = lock.sandboxId;
+    this.#exclusive('Opening the sandbox for changes…', true, async () => {
+      if (this.activeId !== id) return lock.release();
+      if (!lock.held) return this.#follow(id);
+      this.#adopt(lock);
+      if (await this.#loadClaimed(id)) this.version += 1;
+    }).catch((e: unknown) => (this.notice = toCdpError(e).message));
+  }
+
+  /** Claims the sandbox as its writer and opens its saved state; false when it was deleted meanwhile. */
+  async #loadClaimed(id: string): Promise<boolean> {
+    const record = await (await this.#getStore()).claim(id, tabId);
+    if (!record) {
+      await this.#openAnother(id);
+      await this.#refreshList();
+      this.version += 1;
+      return false;
+    }
+    await this.#openRecord(id, record);
+    this.saveState = 'saved';
+    this.saveError = null;
+    return true;
+  }
+
+  #onLost(lock: WriterLock): void {
+    if (lock !== this.#lock) return;
+    // Taken after this tab said ready: what it shows is exactly what it saved. Taken before (a request
+    // this hung tab only read after the other tab gave up waiting) is a loss like any other.
+    if (this.#handingOver?.ready) {
+      this.#lock = null;
+      this.#handingOver = null;
+      this.#follow(lock.sandboxId);
+      return;
+    }
+    this.#becomeFollower(lock.sandboxId, this.#unsaved || this.#writesQueued > 0);
+  }
+
+  /** The lock was taken without a handover: follow, and reload the state the new writer has saved. */
+  #becomeFollower(id: string, dropped: boolean): void {
+    this.#lock?.release();
+    this.#lock = null;
+    this.#handingOver = null;
+    this.#follow(id);
+    if (dropped)
+      this.notice = `Another tab took over "${this.active?.name ?? 'this sandbox'}" while this tab was not answering. The change this tab had not saved yet was not kept, so that it could not overwrite the other tab's work; this tab now shows the saved state and follows that tab, read-only.`;
+    this.#exclusive(null, true, () => this.#reloadFollowed(id)).catch(
+      (e: unknown) => (this.notice = toCdpError(e).message)
+    );
+  }
+
+  /** Reopens the followed sandbox from IndexedDB when it holds a newer save than this tab shows. */
+  async #reloadFollowed(id: string, revision?: number): Promise<void> {
+    if (this.activeId !== id || this.#holds(id)) return;
+    if (revision !== undefined && revision <= this.#revision && this.#isOpen()) return;
+    const record = await (await this.#getStore()).get(id);
+    if (!record) await this.#openAnother(id);
+    else await this.#openRecord(id, record);
+    this.saveState = 'saved';
+    this.saveError = null;
+    await this.#refreshList();
+    this.version += 1;
+  }
+
+  #onTabMessage(msg: TabEnvelope): void {
+    const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
+    if (msg.kind === 'saved') {
+      if (msg.sandboxId === this.activeId && !this.#holds(msg.sandboxId) && msg.revision > this.#revision)
+        void quietly(this.#exclusive(null, true, () => this.#reloadFollowed(msg.sandboxId, msg.revision)));
+      else void quietly(this.#refreshList());
+    } else if (msg.kind === 'list') {
+      void quietly(
+        this.#exclusive(null, true, async () => {
+          await this.#refreshList();
+          const gone = this.activeId;
+          if (!gone || this.list.some((s) => s.id === gone)) return;
+          await this.#openAnother(gone);
+          await this.#refreshList();
+          this.version += 1;
+        })
+      );
+    } else if (msg.kind === 'handover' && msg.sandboxId === this.activeId && this.#holds(msg.sandboxId)) {
+      this.#handOver(msg.requestId);
+    }
+  }
+
+  /** Another tab asks for the sandbox: stop taking changes, let queued ones finish and save, say ready. */
+  #handOver(requestId: string): void {
+    post({ kind: 'handover-ack', requestId });
+    if (this.#handingOver) {
+      this.#handingOver.requests.push(requestId);
+      if (this.#handingOver.ready) post({ kind: 'handover-ready', requestId });
+      return;
+    }
+    const handover = { requests: [requestId], ready: false };
+    this.#handingOver = handover;
+    const lock = this.#lock;
+    this.#exclusive('Handing over to another tab…', false, async () => {
+      if (this.#unsaved) await this.#saveNow();
+    }).then(
+      () => {
+        if (this.#handingOver !== handover) return;
+        handover.ready = true;
+        for (const r of handover.requests) post({ kind: 'handover-ready', requestId: r });
+        setTimeout(() => {
+          if (this.#handingOver === handover && this.#lock === lock && lock?.held) this.#handingOver = null;
+        }, HANDOVER_ABANDONED_MS);
+      },
+      (e: unknown) => {
+        if (this.#handingOver === handover) this.#handingOver = null;
+        const reason = toCdpError(e).message;
+        for (const r of handover.requests) post({ kind: 'handover-refused', requestId: r, reason });
+      }
+    );
   }
 
   #exclusive<T>(label: string | null, opens: boolean, fn: () => Promise<T>): Promise<T> {
