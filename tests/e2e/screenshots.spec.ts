@@ -1,4 +1,5 @@
-// Screenshots of every screen at 1280x720 for a human to look at: `SHOTS=/tmp/shots npx playwright test screenshots`.
+// Screenshots of every screen at 1280x720, plus a 1024x768 one of each, for a human to look at:
+// `SHOTS=/tmp/shots npx playwright test screenshots`.
 // Skipped in normal runs; nothing here asserts on pixels.
 import { expect, test, type Page } from '@playwright/test';
 import { FAMILY_LAPTOP_ECID } from '../../src/lib/engine/generate/samples';
@@ -25,6 +26,10 @@ async function shot(page: Page, name: string) {
   ).toHaveCount(0);
   await page.screenshot({ path: `${dir}/${name}.png` });
   await page.screenshot({ path: `${dir}/${name}-full.png`, fullPage: true });
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.screenshot({ path: `${dir}/${name}-1024.png` });
+  if (size) await page.setViewportSize(size);
 }
 
 test('every screen', async ({ page }) => {
