@@ -433,3 +433,51 @@ describe('phones at ingest', () => {
     ]);
   });
 });
+
+describe('a sandbox saved before phones were E.164', () => {
+  it('has its phone identities rewritten on opening, so new uploads of the same number link', async () => {
+    const initSqlJs = (await import('sql.js')).default;
+    const sb = await contacts();
+    await sb.ingest(
+      'Contacts',
+      'email,phone\nann@example.com,(212) 555-0123\nbob@example.com,+1 415 555 0142\n'
+    );
+    const bytes = await sb.export();
+    // as the previous version stored them: punctuation-free, two spellings of Ann's number
+    const SQL = await initSqlJs();
+    const old = new SQL.Database(bytes);
+    old.run(`UPDATE identities SET value = '2125550123' WHERE value = '+12125550123';
+             UPDATE identities SET value = '14155550142' WHERE value = '+14155550142';
+             DELETE FROM meta WHERE key = 'identityFormat';`);
+    const reopened = await openSandbox({ bytes: old.export() });
+    old.close();
+    const ann = await reopened.profile('Phone', '212-555-0123');
+    expect(ann!.identities).toContainEqual({ namespace: 'Phone', id: '+12125550123', inGraph: true });
+    await reopened.ingest('Contacts', 'email,phone\nann.work@example.com,+1 212 555 0123\n');
+    const after = await reopened.profile('Email', 'ann.work@example.com');
+    expect(after!.profileId).toBe(ann!.profileId);
+    expect((await reopened.profile('Phone', '+14155550142'))!.attributes.email).toBe('bob@example.com');
+  });
+
+  it('merges two old spellings of one number into one identity, keeping both records', async () => {
+    const initSqlJs = (await import('sql.js')).default;
+    const sb = await contacts();
+    await sb.ingest('Contacts', 'email,phone\nann@example.com,(212) 555-0123\nann2@example.com,555 0000\n');
+    const SQL = await initSqlJs();
+    const old = new SQL.Database(await sb.export());
+    old.run(`UPDATE identities SET value = '2125550123' WHERE value = '+12125550123';
+             UPDATE identities SET value = '12125550123' WHERE value = '5550000';
+             DELETE FROM meta WHERE key = 'identityFormat';`);
+    const reopened = await openSandbox({ bytes: old.export() });
+    old.close();
+    const count = await reopened.query("SELECT count(*) FROM identities WHERE ns = 'Phone'");
+    expect(count.rows[0][0]).toBe(1);
+    const p = await reopened.profile('Phone', '+12125550123');
+    expect(
+      p!.identities
+        .filter((i) => i.namespace === 'Email')
+        .map((i) => i.id)
+        .sort()
+    ).toEqual(['ann2@example.com', 'ann@example.com']);
+  });
+});

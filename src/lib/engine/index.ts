@@ -1,5 +1,6 @@
 // openSandbox(): the one public entry of the engine. Works in node (vitest) and in the worker alike.
-import { insertNamespace, STANDARD_NAMESPACES } from './catalog/namespaces';
+import { insertNamespace, listNamespaces, STANDARD_NAMESPACES } from './catalog/namespaces';
+import { markIdentityFormat, renormalizeIdentities } from './identity/renormalize';
 import { migrate } from './db/migrations';
 import { transaction } from './db/sql';
 import { openDatabase } from './db/sqlite';
@@ -38,6 +39,7 @@ export async function openSandbox(
       db.close();
       throw invalid('This SQLite file is not a Pocket CDP sandbox.');
     }
+    renormalizeIdentities(db, new Map(listNamespaces(db).map((n) => [n.code, n])));
     return queued(sandbox);
   }
   const template = opts.template ?? 'empty';
@@ -50,6 +52,7 @@ export async function openSandbox(
     for (const ns of STANDARD_NAMESPACES) insertNamespace(db, ns, true, ns.description);
     sandbox.setMeta('template', template);
     sandbox.setMeta('createdAt', nowIso());
+    markIdentityFormat(db);
   });
   await applyTemplate(sandbox, template);
   return queued(sandbox);
