@@ -481,3 +481,33 @@ describe('a sandbox saved before phones were E.164', () => {
     ).toEqual(['ann2@example.com', 'ann@example.com']);
   });
 });
+
+describe('audiences read who a profile is', () => {
+  it('profile.kind in a rule selects exactly the profiles the overview counts as such', async () => {
+    const sb = await openSandbox({ template: 'securfinancial' });
+    await sb.ingest(
+      'Partner Enrichment',
+      'person.email,partner.partnerId,partner.netWorth\nnew.lead@example.com,PTR-LEAD1,250000\n'
+    );
+    const summary = await sb.summary();
+    for (const kind of ['customer', 'prospect', 'anonymous'] as const) {
+      const result = await sb.evaluate(`profile.kind = "${kind}"`);
+      expect(result.count, kind).toBe(
+        summary[kind === 'customer' ? 'customers' : kind === 'prospect' ? 'prospects' : 'anonymous']
+      );
+    }
+    const lead = await sb.profile('Email', 'new.lead@example.com');
+    const rich = await sb.evaluate('profile.kind = "prospect" and partner.netWorth >= 250000');
+    expect(rich.count).toBeGreaterThan(0);
+    const audience = await sb.createAudience({ name: 'Partner leads', rule: 'profile.kind = "prospect"' });
+    expect(await sb.members(audience.name)).toContain(lead!.profileId);
+    expect((await sb.profile('Email', 'new.lead@example.com'))!.audiences).toContain('Partner leads');
+  });
+
+  it('retail: cookie-only visitors are the anonymous audience', async () => {
+    const sb = await openSandbox({ template: 'retail' });
+    const summary = await sb.summary();
+    expect((await sb.evaluate('profile.kind = "anonymous"')).count).toBe(summary.anonymous);
+    expect((await sb.evaluate('profile.kind = "customer"')).count).toBe(summary.customers);
+  });
+});

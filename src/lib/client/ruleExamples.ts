@@ -19,6 +19,12 @@ const EXAMPLES: Example[] = [
   { label: 'Gmail users', rule: 'person.email endsWith "@gmail.com"', needs: ['person.email'] },
   { label: 'Has a partner id', rule: 'exists partner.partnerId', needs: ['partner.partnerId'] },
   {
+    label: 'Wealthy prospects (partner data only)',
+    rule: 'profile.kind = "prospect" and partner.netWorth > 1000000',
+    needs: ['partner.netWorth']
+  },
+  { label: 'Anonymous visitors', rule: 'profile.kind = "anonymous"', needs: ['events'] },
+  {
     label: 'Frequent cart abandoners',
     rule: 'calc.cartAbandons30d >= 3',
     needs: ['calc.cartAbandons30d']

@@ -37,29 +37,32 @@ export function partnerDatasetIds(db: Database): string[] {
 }
 
 /**
- * One row per profile: its number (comp), its kind and when it was last updated. `where` narrows the
- * records considered (e.g. to one profile) before grouping.
+ * The SQL that decides: one row per profile (comp, updated, kind) over the records `where` selects
+ * (aliases: r the record, i its key identity). `partner` is the list of partner dataset ids as SQL
+ * (placeholders or bound names), so the same text serves plain queries and audience rules.
  */
-export function profileKinds(db: Database, where?: Query): Query {
-  const partner = partnerDatasetIds(db);
+export function kindSql(partner: string, where?: string): string {
   const person = PERSON_TYPES.map((t) => `'${t}'`).join(',');
-  const whereParams = Array.isArray(where?.params) ? where.params : [];
-  return {
-    sql: `SELECT comp, max(ts) AS updated,
+  return `SELECT comp, max(ts) AS updated,
             CASE WHEN max(person AND NOT partner) THEN 'customer'
                  WHEN max(person) OR min(partner OR keyed_by_partner) THEN 'prospect'
                  ELSE 'anonymous' END AS kind
-            FROM (SELECT i.comp AS comp, r.ts AS ts, r.dataset_id IN (${placeholders(partner.length)}) AS partner,
+            FROM (SELECT i.comp AS comp, r.ts AS ts, r.dataset_id IN (${partner}) AS partner,
                     (SELECT type FROM namespaces WHERE code = i.ns) IN ('partner', 'nonPeople') AS keyed_by_partner,
                     EXISTS (SELECT 1 FROM record_identities ri JOIN identities x ON x.iid = ri.iid
                               JOIN namespaces n ON n.code = x.ns
                              WHERE ri.rid = r.rid AND n.type IN (${person})) AS person
                     FROM records r JOIN identities i ON i.iid = r.fkey
                     JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1
-                   ${where ? `WHERE ${where.sql}` : ''})
-           GROUP BY comp`,
-    params: [...partner, ...whereParams]
-  };
+                   ${where ? `WHERE ${where}` : ''})
+           GROUP BY comp`;
+}
+
+/** One row per profile: its number (comp), its kind and when it was last updated. */
+export function profileKinds(db: Database, where?: Query): Query {
+  const partner = partnerDatasetIds(db);
+  const whereParams = Array.isArray(where?.params) ? where.params : [];
+  return { sql: kindSql(placeholders(partner.length), where?.sql), params: [...partner, ...whereParams] };
 }
 
 /** The kind of one profile: a whole graph, or (stitching off) one fragment. */

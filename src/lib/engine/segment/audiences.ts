@@ -1,5 +1,6 @@
 // Audiences: stored rules under a merge policy, evaluated exactly (no sampling) on the profile
 // snapshot whenever they are read, so a membership is never stale.
+import { partnerDatasetIds } from '../profile/kind';
 import type { Database } from '../db/sqlite';
 import { all, one, run, transaction } from '../db/sql';
 import { CdpError, invalid, notFound } from '../errors';
@@ -31,7 +32,10 @@ interface Row {
 const SAMPLE = 20;
 
 /** What rules may read in this sandbox: read once per call, shared by every rule it compiles. */
-type RuleCatalog = Pick<RuleContext, 'attributes' | 'eventFields' | 'calculated' | 'eventDatasets'>;
+type RuleCatalog = Pick<
+  RuleContext,
+  'attributes' | 'eventFields' | 'calculated' | 'eventDatasets' | 'partnerDatasets'
+>;
 
 function ruleCatalog(db: Database, columns: SnapshotColumn[]): RuleCatalog {
   const eventFields = new Map<string, FieldDef['type']>();
@@ -47,7 +51,8 @@ function ruleCatalog(db: Database, columns: SnapshotColumn[]): RuleCatalog {
     attributes: new Map(columns.map((c) => [c.path, { type: c.type, column: c.column }])),
     eventFields,
     calculated: new Map(listCalculated(db).map((c) => [c.name, c])),
-    eventDatasets
+    eventDatasets,
+    partnerDatasets: partnerDatasetIds(db)
   };
 }
 

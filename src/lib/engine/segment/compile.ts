@@ -1,6 +1,7 @@
 // Audience rules -> SQL over the profile snapshot (./snapshot.ts), values always bound, never spliced.
 // A test on a missing value is NULL, which WHERE, AND and OR already read as false; only `not` needs
 // it made false first (coalesce), so `not` passes it: two-valued logic, at no cost to plain tests.
+import { kindSql } from '../profile/kind';
 import type { CalculatedAttribute, FieldDef } from '../types';
 import {
   parseRule,
@@ -16,6 +17,9 @@ import {
 type ValueType = 'number' | 'string' | 'boolean' | 'date' | 'datetime';
 type Param = string | number | null;
 
+/** Who a profile is, readable in rules: profile.kind = "prospect" */
+export const PROFILE_KIND = 'profile.kind';
+
 export interface RuleContext {
   /** Profile attributes by field path: their type and snapshot column */
   attributes: Map<string, { type: FieldDef['type']; column: string }>;
@@ -23,6 +27,8 @@ export interface RuleContext {
   calculated: Map<string, CalculatedAttribute>;
   /** Ids of the profile-enabled event datasets */
   eventDatasets: string[];
+  /** Ids of the partner datasets, for profile.kind (../profile/kind.ts) */
+  partnerDatasets: string[];
   stitching: 'privateGraph' | 'none';
   now: number;
   /** Parameter names are :<prefix>1, :<prefix>2, ... (default r), so two rules can share one query */
@@ -127,14 +133,23 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
   const profilePath = (p: PathNode): { sql: string; type: ValueType } => {
     if (p.name.startsWith('calc.')) return calculated(p);
     const attr = ctx.attributes.get(p.name);
+    if (!attr && p.name === PROFILE_KIND) return profileKind();
     if (!attr) {
       throw unknown(p.pos, 'a profile attribute', p.name, [
         ...ctx.attributes.keys(),
+        PROFILE_KIND,
         ...[...ctx.calculated.keys()].map((n) => `calc.${n}`)
       ]);
     }
     fields.add(p.name);
     return { sql: `p."${attr.column}"`, type: typeOf(attr.type) };
+  };
+
+  /** customer, prospect or anonymous, decided by the same SQL as everywhere else (../profile/kind.ts) */
+  const profileKind = (): { sql: string; type: ValueType } => {
+    const partner = ctx.partnerDatasets.map(bind).join(', '); // SQLite takes IN () as false
+    const where = ctx.stitching === 'none' ? 'r.fkey = p.pid' : 'i.comp = p.pid';
+    return { sql: `(SELECT kind FROM (${kindSql(partner, where)}))`, type: 'string' };
   };
 
   const eventPath = (p: PathNode): { sql: string; type: ValueType } => {
