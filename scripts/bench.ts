@@ -231,12 +231,14 @@ async function benchBrowser(): Promise<void> {
     await page.getByLabel('Choose file').setInputFiles(file);
     await page.getByTestId('batch-report').waitFor({ timeout: 600_000 });
     const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
+    // the measurement counts only if the upload really ran: the report shows every row ingested
+    const ingested = Number((await page.getByTestId('rows-ingested').textContent())?.replace(/\D/g, ''));
     rmSync(file);
     results.push({
       budget: `longest UI task while the worker ingests ${rows.toLocaleString('en-US')} rows`,
-      measured: `${longest.toFixed(0)} ms`,
+      measured: `${longest.toFixed(0)} ms (${ingested.toLocaleString('en-US')} rows ingested)`,
       limit: '<= 100 ms',
-      ok: longest <= 100
+      ok: longest <= 100 && ingested === rows
     });
   } finally {
     await browser.close();
