@@ -4,34 +4,20 @@
 // everything up to the limits keeps working.
 import { describe, expect, it } from 'vitest';
 import { openSandbox, type Sandbox } from '../../src/lib/engine/index';
+import { addDataset, EMAIL_KEY, EVENT_TYPE, TIMESTAMP } from './fixtures';
 
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 
 async function shop(): Promise<Sandbox> {
   const sb = await openSandbox({ template: 'empty' });
-  await sb.createSchema({
-    name: 'CRM',
-    class: 'profile',
-    fields: [
-      { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
-      { path: 'n', type: 'number' },
-      { path: 'zip', type: 'string' },
-      { path: 'd', type: 'datetime' }
-    ]
-  });
-  await sb.createDataset({ name: 'CRM', schema: 'CRM' });
-  await sb.createSchema({
-    name: 'Web',
-    class: 'event',
-    fields: [
-      { path: 'timestamp', type: 'datetime', required: true },
-      { path: 'eventType', type: 'string', required: true },
-      { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
-      { path: 'total', type: 'number' }
-    ]
-  });
-  await sb.createDataset({ name: 'Web', schema: 'Web' });
+  await addDataset(sb, 'CRM', 'profile', [
+    EMAIL_KEY,
+    { path: 'n', type: 'number' },
+    { path: 'zip', type: 'string' },
+    { path: 'd', type: 'datetime' }
+  ]);
+  await addDataset(sb, 'Web', 'event', [TIMESTAMP, EVENT_TYPE, EMAIL_KEY, { path: 'total', type: 'number' }]);
   await sb.ingest(
     'CRM',
     [

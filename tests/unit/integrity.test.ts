@@ -4,23 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { openSandbox, type Sandbox } from '../../src/lib/engine/index';
 import { createHost } from '../../src/lib/engine/host';
 import { SANDBOX_CALLS } from '../../src/lib/engine/types';
+import { addDataset, EMAIL_KEY, EVENT_TYPE, PHONE, TIMESTAMP } from './fixtures';
 
 export async function contacts(): Promise<Sandbox> {
-  const sb = await openSandbox({ template: 'empty' });
-  await sb.createSchema({
-    name: 'Contact',
-    class: 'profile',
-    fields: [
-      { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
-      { path: 'phone', type: 'string', identity: { namespace: 'Phone' } },
-      { path: 'name', type: 'string' },
-      { path: 'account', type: 'string' },
-      { path: 'visits', type: 'integer' },
-      { path: 'lastUpdated', type: 'datetime' }
-    ]
-  });
-  await sb.createDataset({ name: 'Contacts', schema: 'Contact' });
-  return sb;
+  return addDataset(await openSandbox({ template: 'empty' }), 'Contacts', 'profile', [
+    EMAIL_KEY,
+    PHONE,
+    { path: 'name', type: 'string' },
+    { path: 'account', type: 'string' },
+    { path: 'visits', type: 'integer' },
+    { path: 'lastUpdated', type: 'datetime' }
+  ]);
 }
 
 const bigCsv = (rows: number) =>
@@ -52,7 +46,7 @@ describe('one queue for every call', () => {
     const order: string[] = [];
     await Promise.all([
       sb.ingest('Contacts', 'email\na@example.com\n').then(() => order.push('ingest')),
-      sb.createDataset({ name: 'Contacts', schema: 'Contact' }).catch(() => order.push('duplicate')),
+      sb.createDataset({ name: 'Contacts', schema: 'Contacts' }).catch(() => order.push('duplicate')),
       sb.profile('Email', 'a@example.com').then((p) => order.push(p ? 'found' : 'missing'))
     ]);
     expect(order).toEqual(['ingest', 'duplicate', 'found']);
@@ -167,18 +161,12 @@ describe('batches and what is stored agree', () => {
   });
 
   it('two identical events in one file are two events, and re-ingesting the file adds none', async () => {
-    const sb = await openSandbox({ template: 'empty' });
-    await sb.createSchema({
-      name: 'Purchase',
-      class: 'event',
-      fields: [
-        { path: 'timestamp', type: 'datetime', required: true },
-        { path: 'eventType', type: 'string', required: true },
-        { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
-        { path: 'total', type: 'number' }
-      ]
-    });
-    await sb.createDataset({ name: 'Purchases', schema: 'Purchase' });
+    const sb = await addDataset(await openSandbox({ template: 'empty' }), 'Purchases', 'event', [
+      TIMESTAMP,
+      EVENT_TYPE,
+      EMAIL_KEY,
+      { path: 'total', type: 'number' }
+    ]);
     const line = '2024-05-01T10:00:00Z,commerce.purchase,ann@example.com,25';
     const file = `timestamp,eventType,email,total\n${line}\n${line}\n`;
     const first = await sb.ingest('Purchases', file);
@@ -199,16 +187,10 @@ describe('batches and what is stored agree', () => {
 
 describe('keys that are not plain names', () => {
   it('a "__proto__" header and field path is stored like any other', async () => {
-    const sb = await openSandbox({ template: 'empty' });
-    await sb.createSchema({
-      name: 'Odd',
-      class: 'profile',
-      fields: [
-        { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
-        { path: '__proto__', type: 'string' }
-      ]
-    });
-    await sb.createDataset({ name: 'Odd', schema: 'Odd' });
+    const sb = await addDataset(await openSandbox({ template: 'empty' }), 'Odd', 'profile', [
+      EMAIL_KEY,
+      { path: '__proto__', type: 'string' }
+    ]);
     const report = await sb.ingest('Odd', 'email,__proto__\na@example.com,kept\n');
     expect(report.status).toBe('success');
     const p = await sb.profile('Email', 'a@example.com');

@@ -16,6 +16,7 @@ import {
   phoneE164
 } from '../../src/lib/engine/identity/normalize';
 import type { FieldDef } from '../../src/lib/engine/types';
+import { addDataset, EMAIL_KEY, PHONE as PHONE_FIELD } from './fixtures';
 
 const field = (type: FieldDef['type']): FieldDef => ({ path: 'x', type });
 const PHONE = { code: 'Phone', type: 'phone' as const };
@@ -233,22 +234,15 @@ describe('JSON records', () => {
 // ---------------------------------------------------------------------------------------------------
 
 async function sandbox(): Promise<Sandbox> {
-  const sb = await openSandbox({ template: 'empty' });
-  await sb.createSchema({
-    name: 'Account',
-    class: 'profile',
-    fields: [
-      { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
-      { path: 'phone', type: 'string', identity: { namespace: 'Phone' } },
-      { path: 'account.number', type: 'string' },
-      { path: 'account.balance', type: 'number' },
-      { path: 'visits', type: 'integer' },
-      { path: 'birthDate', type: 'date' },
-      { path: 'lastUpdated', type: 'datetime' }
-    ]
-  });
-  await sb.createDataset({ name: 'Accounts', schema: 'Account' });
-  return sb;
+  return addDataset(await openSandbox({ template: 'empty' }), 'Accounts', 'profile', [
+    EMAIL_KEY,
+    PHONE_FIELD,
+    { path: 'account.number', type: 'string' },
+    { path: 'account.balance', type: 'number' },
+    { path: 'visits', type: 'integer' },
+    { path: 'birthDate', type: 'date' },
+    { path: 'lastUpdated', type: 'datetime' }
+  ]);
 }
 
 const attrs = async (sb: Sandbox, email: string) => (await sb.profile('Email', email))?.attributes;
