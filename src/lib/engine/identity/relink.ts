@@ -6,12 +6,10 @@ import type { Database } from '../db/sqlite';
 import { all, inChunks, placeholders } from '../db/sql';
 import { invalidateSnapshots } from '../segment/snapshot';
 import type { Namespace } from '../types';
-import { maxNumber } from './persistentIds';
 import { MAX_IDENTITIES_PER_RECORD } from '../ingest/ingest';
 import { blockedKeys } from './normalize';
 import { readIdentitySettings } from './settings';
-import type { StitchNode, StitchRecord } from './stitch';
-import { loadClosure, parseIds, restitch } from './store';
+import { parseIds, restitchFrom } from './store';
 
 const key = (v: string) => v.trim().toLowerCase();
 
@@ -82,12 +80,7 @@ export function relinkBlocked(
     sql: `SELECT iid FROM identities WHERE comp IN (SELECT comp FROM identities WHERE iid IN (${placeholders(hitIds.length)}))`,
     params: hitIds
   }).map((r) => r.iid);
-  const nodes = new Map<number, StitchNode>();
-  const closure = new Map<number, StitchRecord>();
-  const comps = new Map<number, number>();
-  loadClosure(db, seeds, namespaces, nodes, closure, comps);
-  let next = maxNumber(db);
-  restitch(db, nodes, closure, comps, () => ++next);
+  restitchFrom(db, namespaces, seeds);
   invalidateSnapshots(db);
   return hits.length;
 }

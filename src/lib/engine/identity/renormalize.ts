@@ -9,10 +9,8 @@ import type { Database } from '../db/sqlite';
 import { invalidateSnapshots } from '../segment/snapshot';
 import type { Namespace } from '../types';
 import { normalizeIdentity } from './normalize';
-import { maxNumber } from './persistentIds';
 import { readIdentitySettings } from './settings';
-import type { StitchNode, StitchRecord } from './stitch';
-import { loadClosure, parseIds, restitch } from './store';
+import { parseIds, restitchFrom } from './store';
 
 /** The form identity values are stored in; a sandbox below it is brought up to it when opened. */
 export const IDENTITY_FORMAT = '2';
@@ -86,11 +84,6 @@ function restitchGraphs(db: Database, namespaces: Map<string, Namespace>, comps:
   const seeds = inChunks(comps, (c, m) =>
     all<{ iid: number }>(db, { sql: `SELECT iid FROM identities WHERE comp IN (${m})`, params: c })
   ).map((r) => r.iid);
-  const nodes = new Map<number, StitchNode>();
-  const records = new Map<number, StitchRecord>();
-  const before = new Map<number, number>();
-  loadClosure(db, seeds, namespaces, nodes, records, before);
-  let next = maxNumber(db);
-  restitch(db, nodes, records, before, () => ++next);
+  restitchFrom(db, namespaces, seeds);
   invalidateSnapshots(db);
 }

@@ -3,7 +3,7 @@
 import type { Database } from '../db/sqlite';
 import { all, inChunks, run } from '../db/sql';
 import { logProfileChanges } from '../segment/snapshot';
-import { assignProfileNumbers } from './persistentIds';
+import { assignProfileNumbers, maxNumber } from './persistentIds';
 import type { Namespace } from '../types';
 import { stitch, type StitchNode, type StitchRecord } from './stitch';
 
@@ -114,6 +114,16 @@ export function restitch(
   }
   logProfileChanges(db, changed);
   return numbers;
+}
+
+/** Restitches every graph the seed identities are in, and every graph their records reach. */
+export function restitchFrom(db: Database, namespaces: Map<string, Namespace>, seeds: number[]): void {
+  const nodes = new Map<number, StitchNode>();
+  const records = new Map<number, StitchRecord>();
+  const before = new Map<number, number>();
+  loadClosure(db, seeds, namespaces, nodes, records, before);
+  let next = maxNumber(db);
+  restitch(db, nodes, records, before, () => ++next);
 }
 
 /** After records are deleted: identities no record holds any more leave; first/last seen are redone. */
