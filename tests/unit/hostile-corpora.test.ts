@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { openSandbox } from '../../src/lib/engine/index';
 import { csvFile } from '../../src/lib/engine/format/csv';
 import { csvReader } from '../../src/lib/engine/ingest/csv';
+import { addDataset, EMAIL_KEY } from './fixtures';
 
 const require = createRequire(import.meta.url);
 const spectrum = dirname(require.resolve('csv-spectrum/package.json'));
@@ -51,17 +52,10 @@ describe('quotes inside an unquoted cell', () => {
 
 describe('the Big List of Naughty Strings', () => {
   async function sandbox() {
-    const sb = await openSandbox({ template: 'empty' });
-    await sb.createSchema({
-      name: 'Note',
-      class: 'profile',
-      fields: [
-        { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
-        { path: 'note', type: 'string' }
-      ]
-    });
-    await sb.createDataset({ name: 'Notes', schema: 'Note' });
-    return sb;
+    return addDataset(await openSandbox({ template: 'empty' }), 'Notes', 'profile', [
+      EMAIL_KEY,
+      { path: 'note', type: 'string' }
+    ]);
   }
   const rows = naughty.map((s, i) => [`n${i}@example.com`, s]);
 

@@ -8,6 +8,7 @@ import { SCHEMA_VERSION } from '../../src/lib/engine/db/migrations';
 import { readOnlyQuery } from '../../src/lib/engine/db/readonly';
 import { openDatabase } from '../../src/lib/engine/db/sqlite';
 import { openSandbox, type Sandbox } from '../../src/lib/engine/index';
+import { addDataset } from './fixtures';
 
 const KNOWN = 'bobby.brown@example.com';
 let nth = 0;
@@ -234,15 +235,10 @@ describe('openSandbox({ bytes }) opens only what a Pocket CDP sandbox holds', ()
 
   it('a file opened, changed and saved again still opens', async () => {
     const copy = await openSandbox({ bytes: saved });
-    await copy.createSchema({
-      name: 'Extra',
-      class: 'profile',
-      fields: [
-        { path: 'person.email', type: 'string', identity: { namespace: 'Email', primary: true } },
-        { path: 'extra.score', type: 'number' }
-      ]
-    });
-    await copy.createDataset({ name: 'Extras', schema: 'Extra' });
+    await addDataset(copy, 'Extras', 'profile', [
+      { path: 'person.email', type: 'string', identity: { namespace: 'Email', primary: true } },
+      { path: 'extra.score', type: 'number' }
+    ]);
     await copy.ingest('Extras', `person.email,extra.score\n${KNOWN},7\n`);
     await copy.evaluate('extra.score > 1');
     const again = await openSandbox({ bytes: await copy.export() });

@@ -8,6 +8,7 @@ import { openSandbox, type IngestOptions, type Sandbox, type TemplateName } from
 import { SANDBOX_CALLS, type SandboxCall } from '../../src/lib/engine/types';
 import { exposeHost } from '../../src/lib/worker/expose';
 import { installWireHandlers, type EngineHost } from '../../src/lib/worker/wire';
+import { addDataset, EMAIL_KEY } from './fixtures';
 
 const ports: MessagePort[] = [];
 afterAll(() => ports.forEach((p) => p.close()));
@@ -56,15 +57,7 @@ describe.each(bindings)('%s', (_name, open) => {
 
   it('streams a Blob upload with progress, and its report lists the bad row', async () => {
     const sb = await open('empty');
-    await sb.createSchema({
-      name: 'Contact',
-      class: 'profile',
-      fields: [
-        { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
-        { path: 'visits', type: 'integer' }
-      ]
-    });
-    await sb.createDataset({ name: 'Contacts', schema: 'Contact' });
+    await addDataset(sb, 'Contacts', 'profile', [EMAIL_KEY, { path: 'visits', type: 'integer' }]);
     const progress: number[] = [];
     const file = new Blob(['email,visits\na@example.com,1\nb@example.com,lots\nc@example.com,3\n']);
     const report = await sb.ingest('Contacts', file, {
@@ -79,12 +72,7 @@ describe.each(bindings)('%s', (_name, open) => {
 
   it('a cancelled upload leaves nothing, and a lookup made during it sees nothing', async () => {
     const sb = await open('empty');
-    await sb.createSchema({
-      name: 'Contact',
-      class: 'profile',
-      fields: [{ path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } }]
-    });
-    await sb.createDataset({ name: 'Contacts', schema: 'Contact' });
+    await addDataset(sb, 'Contacts', 'profile', [EMAIL_KEY]);
     const text = 'email\n' + Array.from({ length: 150_000 }, (_, i) => `p${i}@example.com`).join('\n');
     const controller = new AbortController();
     let during: Promise<unknown> | undefined;
