@@ -135,7 +135,11 @@ describe('persistent profile ids', () => {
             DROP TABLE seg_state; DROP TABLE profile_changes;
             DROP TABLE record_claims; DROP INDEX records_dedupe; ALTER TABLE records DROP COLUMN occurrence;
             CREATE UNIQUE INDEX records_dedupe ON records(dataset_id, hash);
-            ALTER TABLE batches DROP COLUMN rows_already_stored; PRAGMA user_version = 3;`);
+            ALTER TABLE batches DROP COLUMN rows_already_stored;
+            ALTER TABLE datasets DROP COLUMN labels; DROP TABLE custom_labels; DROP TABLE custom_marketing_actions;
+            DROP TABLE policies; DROP TABLE destination_settings; DROP TABLE activation_flows;
+            DROP TABLE activation_runs; DROP TABLE activation_files; DROP TABLE activation_members;
+            PRAGMA user_version = 3;`);
     const old = await openSandbox({ bytes: db.export() });
     db.close();
     expect(await idOf(old, 'profileId', b!)).toBe(a);

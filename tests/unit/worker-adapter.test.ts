@@ -95,6 +95,28 @@ describe.each(bindings)('%s', (_name, open) => {
     await expect(sb.evaluate('partner.netWorth >')).rejects.toMatchObject({ code: 'invalid_rule' });
   });
 
+  it('activates with policies evaluated on the worker side: Facebook files, email blocked with lineage', async () => {
+    const sb = await open('securfinancial');
+    const audience = 'High earning homeowner prospects';
+    const fb = await sb.activate({ audience, destination: 'facebook', identities: ['Email', 'profileId'] });
+    expect(fb.status).toBe('exported');
+    if (fb.status === 'exported') expect(fb.files[0].content).toMatch(/^EMAIL,EXTERN_ID\r\n[0-9a-f]{64},pf-/);
+    const email = await sb.activate({ audience, destination: 'email-marketing', identities: ['Email'] });
+    expect(email).toMatchObject({
+      status: 'blocked',
+      violations: [
+        { policy: 'No partner data in email targeting', lineage: { datasets: ['Partner Enrichment'] } }
+      ]
+    });
+    // a policy made a draft is no longer enforced, and the saved sandbox remembers it
+    await sb.updatePolicy('No partner data in email targeting', { enabled: false });
+    const again = await openSandbox({ bytes: await sb.export() });
+    expect(
+      (await again.activate({ audience, destination: 'email-marketing', identities: ['Email'] })).status
+    ).toBe('exported');
+    expect((await again.activationRuns()).map((r) => r.destination)).toEqual(['facebook', 'email-marketing']);
+  });
+
   it('an exported sandbox reopens with the same profiles', async () => {
     const sb = await open('securfinancial');
     const bytes = await sb.export();

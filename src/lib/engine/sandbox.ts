@@ -2,16 +2,20 @@
 /* eslint-disable @typescript-eslint/require-await --
    Every contract method is async, so a thrown CdpError is a rejected promise in node as it is through
    the worker, whether or not the method awaits anything. */
-import { DESTINATIONS } from './activation/destinations';
-import { findDataset, insertDataset, listDatasets } from './catalog/datasets';
+import { activate, reviewActivation } from './activation/activate';
+import { findDestination, listDestinations, updateDestination } from './activation/destinations';
+import { deleteFlow, insertFlow, listFlows, runFlow } from './activation/flows';
+import { listRuns, runFile } from './activation/runs';
+import { findDataset, insertDataset, listDatasets, setDatasetLabels } from './catalog/datasets';
 import { getNamespace, insertNamespace, listNamespaces } from './catalog/namespaces';
-import { findSchema, insertSchema, listSchemas } from './catalog/schemas';
+import { findSchema, insertSchema, labelSchemaFields, listSchemas } from './catalog/schemas';
 import { readMeta, writeMeta } from './db/meta';
 import { readOnlyQuery } from './db/readonly';
 import { transaction } from './db/sql';
 import { applyPragmas, type Database } from './db/sqlite';
-import { CdpError, invalid } from './errors';
-import { LABELS, MARKETING_ACTIONS } from './governance/labels';
+import { invalid } from './errors';
+import { insertLabel, insertMarketingAction, listLabels, listMarketingActions } from './governance/catalog';
+import { checkPolicies, deletePolicy, insertPolicy, listPolicies, updatePolicy } from './governance/policies';
 import { toCsv, toJson } from './generate/format';
 import { generateRecords } from './generate/records';
 import { explainGraph } from './identity/explain';
@@ -36,7 +40,19 @@ import { browseProfiles } from './profile/browse';
 import { insertCalculated, listCalculated } from './profile/calculated';
 import { findMergePolicy, insertMergePolicy, listMergePolicies } from './profile/mergePolicies';
 import type {
+  ActivationFile,
+  ActivationFlow,
+  ActivationFlowDef,
+  ActivationRequest,
+  ActivationReview,
+  ActivationRun,
   ActivationResult,
+  DatasetDef,
+  DestinationDetails,
+  LabelDef,
+  MarketingActionDef,
+  PolicyCheck,
+  PolicyDef,
   CalculatedAttribute,
   CalculatedAttributeDef,
   IdentitySettings,
@@ -55,7 +71,6 @@ import type {
   IdentityMatch,
   IngestOptions,
   Label,
-  LabelExpr,
   MarketingAction,
   Namespace,
   NamespaceDef,
@@ -67,10 +82,6 @@ import type {
   Schema,
   SchemaDef
 } from './types';
-
-function notYet(what: string): CdpError {
-  return new CdpError('not_implemented', `${what} is not built yet in this version of Pocket CDP.`);
-}
 
 /** The engine's calls over one database; openSandbox() hands it out behind one queue (./queue.ts). */
 export class SqlSandbox implements Sandbox {
@@ -104,7 +115,7 @@ export class SqlSandbox implements Sandbox {
   async datasets(): Promise<Dataset[]> {
     return listDatasets(this.db);
   }
-  async createDataset(def: { name: string; schema: string; profileEnabled?: boolean }): Promise<Dataset> {
+  async createDataset(def: DatasetDef): Promise<Dataset> {
     return insertDataset(this.db, def);
   }
 
@@ -206,30 +217,88 @@ export class SqlSandbox implements Sandbox {
     return audienceMembers(this.db, audience);
   }
 
-  // governance and activation
+  // governance
   async labels(): Promise<Label[]> {
-    return LABELS.map((l) => ({ ...l }));
+    return listLabels(this.db);
+  }
+  async createLabel(def: LabelDef): Promise<Label> {
+    return insertLabel(this.db, def);
+  }
+  async labelFields(
+    schema: string,
+    change: { fields: string[]; add?: string[]; remove?: string[] }
+  ): Promise<Schema> {
+    return labelSchemaFields(this.db, schema, change);
+  }
+  async setDatasetLabels(dataset: string, labels: string[]): Promise<Dataset> {
+    return setDatasetLabels(this.db, dataset, labels);
   }
   async marketingActions(): Promise<MarketingAction[]> {
-    return MARKETING_ACTIONS.map((a) => ({ ...a }));
+    return listMarketingActions(this.db);
   }
-  async createPolicy(_def: { name: string; marketingAction: string; deny: LabelExpr }): Promise<Policy> {
-    throw notYet('Data-usage policies');
+  async createMarketingAction(def: MarketingActionDef): Promise<MarketingAction> {
+    return insertMarketingAction(this.db, def);
   }
+  async policies(): Promise<Policy[]> {
+    return listPolicies(this.db);
+  }
+  async createPolicy(def: PolicyDef): Promise<Policy> {
+    return insertPolicy(this.db, def);
+  }
+  async updatePolicy(policy: string, patch: Partial<PolicyDef>): Promise<Policy> {
+    return updatePolicy(this.db, policy, patch);
+  }
+  async deletePolicy(policy: string): Promise<void> {
+    deletePolicy(this.db, policy);
+  }
+  async checkPolicies(req: { labels: string[]; marketingAction: string }): Promise<PolicyCheck> {
+    return checkPolicies(this.db, req);
+  }
+
+  // activation
   async destinations(): Promise<Destination[]> {
-    return DESTINATIONS.map((d) => ({
-      ...d,
-      marketingActions: [...d.marketingActions],
-      identities: [...d.identities]
+    return listDestinations(this.db).map((d) => ({
+      id: d.id,
+      name: d.name,
+      marketingActions: d.marketingActions,
+      identities: d.identities
     }));
   }
-  async activate(_req: {
-    audience: string;
-    destination: string;
-    identities: string[];
-    attributes?: string[];
-  }): Promise<ActivationResult> {
-    throw notYet('Activation');
+  async destinationDetails(): Promise<DestinationDetails[]> {
+    return listDestinations(this.db);
+  }
+  async updateDestination(
+    destination: string,
+    patch: { marketingActions: string[] }
+  ): Promise<DestinationDetails> {
+    return updateDestination(this.db, destination, patch);
+  }
+  async reviewActivation(req: ActivationRequest): Promise<ActivationReview> {
+    return reviewActivation(this.db, this.nsMap(), req);
+  }
+  async activate(req: ActivationRequest): Promise<ActivationResult> {
+    return activate(this.db, this.nsMap(), req);
+  }
+  async activationRuns(destination?: string): Promise<ActivationRun[]> {
+    return listRuns(
+      this.db,
+      destination === undefined ? undefined : findDestination(this.db, destination).id
+    );
+  }
+  async activationFile(runId: string, name: string): Promise<ActivationFile> {
+    return runFile(this.db, runId, name);
+  }
+  async activationFlows(): Promise<ActivationFlow[]> {
+    return listFlows(this.db);
+  }
+  async createActivationFlow(def: ActivationFlowDef): Promise<ActivationFlow> {
+    return insertFlow(this.db, def);
+  }
+  async deleteActivationFlow(flow: string): Promise<void> {
+    deleteFlow(this.db, flow);
+  }
+  async runActivationFlow(flow: string): Promise<{ flow: ActivationFlow; results: ActivationResult[] }> {
+    return runFlow(this.db, this.nsMap(), flow);
   }
 
   // data

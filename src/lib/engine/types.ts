@@ -44,11 +44,19 @@ export interface Schema extends SchemaDef {
   createdAt: string;
   [k: string]: unknown;
 }
+export interface DatasetDef {
+  name: string;
+  schema: string;
+  profileEnabled?: boolean;
+  /** Labels of the whole dataset: every field of it inherits them */
+  labels?: string[];
+}
 export interface Dataset {
   id: string;
   name: string;
   schema: string;
   profileEnabled: boolean;
+  labels: string[];
   createdAt: string;
   [k: string]: unknown;
 }
@@ -201,34 +209,184 @@ export interface Label {
   name: string;
   category: string;
   description: string;
+  /** A label this sandbox defined (category 'Custom'), not one of the standard ones. */
+  custom?: boolean;
+}
+export interface LabelDef {
+  /** Letters, digits and _, starting with a letter (e.g. PARTNER_B, NO_SMS) */
+  id: string;
+  name: string;
+  description?: string;
 }
 export interface MarketingAction {
   id: string;
   name: string;
+  description?: string;
+  custom?: boolean;
+}
+export interface MarketingActionDef {
+  /** A camelCase-style identifier: letters and digits, starting with a letter */
+  id: string;
+  name: string;
+  description?: string;
 }
 export type LabelExpr = string | { and: LabelExpr[] } | { or: LabelExpr[] };
+export interface PolicyDef {
+  name: string;
+  description?: string;
+  marketingAction: string;
+  /** The labels whose presence denies the action, e.g. { or: ['C2', { and: ['THIRD_PARTY', 'I1'] }] } */
+  deny: LabelExpr;
+  /** Enabled unless false (a draft, not enforced) */
+  enabled?: boolean;
+}
 export interface Policy {
   id: string;
   name: string;
+  description: string;
   marketingAction: string;
   deny: LabelExpr;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
   [k: string]: unknown;
+}
+/** "May data with these labels be used for this marketing action?", answered by the enabled policies. */
+export interface PolicyCheck {
+  allowed: boolean;
+  violations: { policy: string; marketingAction: string; labels: string[] }[];
 }
 export interface Destination {
   id: string;
   name: string;
+  /** What an export to it does; the defaults may be changed per sandbox (updateDestination). */
   marketingActions: string[];
+  /** Identity namespace codes it accepts, and 'profileId' where it takes the persistent id */
   identities: string[];
+}
+/** Pocket CDP's fuller description of a destination for its catalog card. */
+export interface DestinationDetails extends Destination {
+  category: 'Advertising' | 'Engagement' | 'Analytics' | 'Email' | 'Cloud storage';
+  description: string;
+  /** What it receives, e.g. "Customer list CSV, SHA-256 hashed EMAIL and PHONE, EXTERN_ID" */
+  format: string;
+  /** Identities it receives hashed (SHA-256), by namespace code */
+  hashed: string[];
+  /** Where the persistent profile id goes, e.g. "external_id"; null when the platform takes none */
+  profileIdTarget: string | null;
+  defaultMarketingActions: string[];
+  /** Whether it takes profile attributes, and under which names by default */
+  takesAttributes: boolean;
+}
+/** One step of a violation's path: what a link in the UI opens. */
+export interface LineageNode {
+  kind: 'dataset' | 'field' | 'calculated' | 'identity' | 'mergePolicy' | 'audience' | 'destination';
+  id: string;
+  name: string;
+}
+/** A field that reached the destination, why, and what it carried. */
+export interface FieldLineage {
+  field: string;
+  /** rule: read by the audience rule; calculated: an event field a calculated attribute in the rule
+   * reads; mapping: a mapped attribute; identity: a mapped identity's field */
+  via: 'rule' | 'calculated' | 'mapping' | 'identity';
+  /** The calculated attribute (calc.name) or identity namespace that brought it, when via says so */
+  through?: string;
+  dataset: string;
+  /** The field's own labels and those it inherits from its dataset */
+  labels: string[];
+  inherited: string[];
 }
 export interface Violation {
   policy: string;
   marketingAction: string;
   labels: string[];
-  lineage: { fields: string[]; datasets: string[]; audience: string; destination: string };
+  lineage: {
+    fields: string[];
+    datasets: string[];
+    audience: string;
+    destination: string;
+    mergePolicy?: string;
+    /** Each path dataset -> field -> (calculated attribute) -> merge policy -> audience -> destination */
+    paths?: LineageNode[][];
+  };
+}
+export interface ActivationRequest {
+  audience: string;
+  destination: string;
+  /** Namespace codes to send, and 'profileId' where the destination takes it */
+  identities: string[];
+  /** Profile attribute paths (or calc.<name>) to send */
+  attributes?: string[];
+  /** Only members added or removed since the last run to this destination, with a status */
+  incremental?: boolean;
+  /** Names the destination receives attributes under, by path (default: the path) */
+  targets?: Record<string, string>;
+  /** Rows per file of a file destination before it splits */
+  rowLimit?: number;
+}
+export interface ActivationFile {
+  name: string;
+  mimeType: string;
+  content: string;
 }
 export type ActivationResult =
   | { status: 'blocked'; violations: Violation[] }
-  | { status: 'exported'; rows: number; files: { name: string; mimeType: string; content: string }[] };
+  | {
+      status: 'exported';
+      rows: number;
+      files: ActivationFile[];
+      runId?: string;
+      identitiesActivated?: number;
+      excluded?: number;
+      added?: number;
+      removed?: number;
+      incremental?: boolean;
+    };
+/** What review shows before Finish: every field that would reach the destination and the verdict. */
+export interface ActivationReview {
+  status: 'allowed' | 'blocked';
+  violations: Violation[];
+  fields: FieldLineage[];
+  marketingActions: string[];
+  mergePolicy: string;
+  members: number;
+}
+export interface ActivationRun {
+  id: string;
+  destination: string;
+  audience: string;
+  flow: string | null;
+  mode: 'full' | 'incremental';
+  startedAt: string;
+  finishedAt: string;
+  rows: number;
+  identitiesActivated: number;
+  excluded: number;
+  added: number;
+  removed: number;
+  /** Files of the run; content is fetched with activationFile (older runs may no longer keep it) */
+  files: { name: string; mimeType: string; bytes: number; kept: boolean }[];
+}
+/** A saved activation: what the wizard sets up, run now and then on its schedule while the app is open. */
+export interface ActivationFlowDef {
+  destination: string;
+  audiences: string[];
+  identities: string[];
+  attributes?: string[];
+  targets?: Record<string, string>;
+  /** full: every member each run; incremental: the first run full, later ones the changes */
+  mode: 'full' | 'incremental';
+  /** Minutes between runs; null runs once */
+  everyMinutes: number | null;
+}
+export interface ActivationFlow extends ActivationFlowDef {
+  id: string;
+  createdAt: string;
+  lastRunAt: string | null;
+  /** When the app runs it next (null: once, and it has run) */
+  nextRunAt: string | null;
+}
 
 export interface QueryResult {
   columns: string[];
@@ -266,7 +424,7 @@ export interface Sandbox {
   schemas(): Promise<Schema[]>;
   createSchema(def: SchemaDef): Promise<Schema>;
   datasets(): Promise<Dataset[]>;
-  createDataset(def: { name: string; schema: string; profileEnabled?: boolean }): Promise<Dataset>;
+  createDataset(def: DatasetDef): Promise<Dataset>;
   ingest(dataset: string, input: string | Uint8Array | Blob, opts?: IngestOptions): Promise<BatchReport>;
   batches(dataset?: string): Promise<BatchReport[]>;
   deleteBatch(batchId: string): Promise<void>;
@@ -281,14 +439,10 @@ export interface Sandbox {
   members(audience: string): Promise<string[]>;
   labels(): Promise<Label[]>;
   marketingActions(): Promise<MarketingAction[]>;
-  createPolicy(def: { name: string; marketingAction: string; deny: LabelExpr }): Promise<Policy>;
+  createPolicy(def: PolicyDef): Promise<Policy>;
   destinations(): Promise<Destination[]>;
-  activate(req: {
-    audience: string;
-    destination: string;
-    identities: string[];
-    attributes?: string[];
-  }): Promise<ActivationResult>;
+  /** Evaluates every enabled policy on what reaches the destination first: blocked exports nothing. */
+  activate(req: ActivationRequest): Promise<ActivationResult>;
   generate(dataset: string, opts: { count: number; seed?: number; format?: 'csv' | 'json' }): Promise<string>;
   query(sql: string): Promise<QueryResult>;
   export(): Promise<Uint8Array>;
@@ -305,6 +459,33 @@ export interface Sandbox {
   summary(): Promise<SandboxSummary>;
   searchIdentities(text: string, limit?: number): Promise<IdentityMatch[]>;
   batchErrorsCsv(batchId: string): Promise<string>;
+
+  // governance
+  createLabel(def: LabelDef): Promise<Label>;
+  /** Adds and removes labels on several fields of a schema at once. */
+  labelFields(
+    schema: string,
+    change: { fields: string[]; add?: string[]; remove?: string[] }
+  ): Promise<Schema>;
+  /** A dataset's own labels; every field of it inherits them. */
+  setDatasetLabels(dataset: string, labels: string[]): Promise<Dataset>;
+  createMarketingAction(def: MarketingActionDef): Promise<MarketingAction>;
+  policies(): Promise<Policy[]>;
+  updatePolicy(policy: string, patch: Partial<PolicyDef>): Promise<Policy>;
+  deletePolicy(policy: string): Promise<void>;
+  checkPolicies(req: { labels: string[]; marketingAction: string }): Promise<PolicyCheck>;
+
+  // activation
+  destinationDetails(): Promise<DestinationDetails[]>;
+  updateDestination(destination: string, patch: { marketingActions: string[] }): Promise<DestinationDetails>;
+  reviewActivation(req: ActivationRequest): Promise<ActivationReview>;
+  activationRuns(destination?: string): Promise<ActivationRun[]>;
+  activationFile(runId: string, name: string): Promise<ActivationFile>;
+  activationFlows(): Promise<ActivationFlow[]>;
+  createActivationFlow(def: ActivationFlowDef): Promise<ActivationFlow>;
+  deleteActivationFlow(flow: string): Promise<void>;
+  /** Runs a saved activation now: one run per audience, or the violations that block it. */
+  runActivationFlow(flow: string): Promise<{ flow: ActivationFlow; results: ActivationResult[] }>;
   close(): void;
 }
 
@@ -352,7 +533,24 @@ export const SANDBOX_CALLS: { readonly [K in SandboxCall]: 'read' | 'write' } = 
   createCalculatedAttribute: 'write',
   summary: 'read',
   searchIdentities: 'read',
-  batchErrorsCsv: 'read'
+  batchErrorsCsv: 'read',
+  createLabel: 'write',
+  labelFields: 'write',
+  setDatasetLabels: 'write',
+  createMarketingAction: 'write',
+  policies: 'read',
+  updatePolicy: 'write',
+  deletePolicy: 'write',
+  checkPolicies: 'read',
+  destinationDetails: 'read',
+  updateDestination: 'write',
+  reviewActivation: 'read',
+  activationRuns: 'read',
+  activationFile: 'read',
+  activationFlows: 'read',
+  createActivationFlow: 'write',
+  deleteActivationFlow: 'write',
+  runActivationFlow: 'write'
 };
 
 export function isSandboxCall(method: unknown): method is SandboxCall {

@@ -2,7 +2,8 @@ import type { Database } from '../db/sqlite';
 import { all, run } from '../db/sql';
 import { CdpError, invalid, notFound } from '../errors';
 import { newId, nowIso } from '../ids';
-import type { Dataset } from '../types';
+import { checkLabelIds } from '../governance/catalog';
+import type { Dataset, DatasetDef } from '../types';
 import { findSchema } from './schemas';
 
 interface DatasetRow {
@@ -10,10 +11,11 @@ interface DatasetRow {
   name: string;
   schema_name: string;
   profile_enabled: number;
+  labels: string;
   created_at: string;
 }
 
-const SELECT = `SELECT d.id, d.name, s.name AS schema_name, d.profile_enabled, d.created_at
+const SELECT = `SELECT d.id, d.name, s.name AS schema_name, d.profile_enabled, d.labels, d.created_at
   FROM datasets d JOIN schemas s ON s.id = d.schema_id`;
 
 function fromRow(r: DatasetRow): Dataset {
@@ -22,6 +24,7 @@ function fromRow(r: DatasetRow): Dataset {
     name: r.name,
     schema: r.schema_name,
     profileEnabled: r.profile_enabled === 1,
+    labels: JSON.parse(r.labels) as string[],
     createdAt: r.created_at
   };
 }
@@ -40,21 +43,27 @@ export function findDataset(db: Database, nameOrId: string): Dataset {
   return fromRow(r);
 }
 
-export function insertDataset(
-  db: Database,
-  def: { name: string; schema: string; profileEnabled?: boolean }
-): Dataset {
+export function insertDataset(db: Database, def: DatasetDef): Dataset {
   if (!def || typeof def.name !== 'string' || !def.name.trim()) throw invalid('A dataset needs a name.');
   if (typeof def.schema !== 'string') throw invalid('A dataset needs a schema (its name or id).');
   const schema = findSchema(db, def.schema);
   const name = def.name.trim();
+  const labels = def.labels === undefined ? [] : checkLabelIds(def.labels, `Dataset "${name}"`);
   if (all(db, { sql: 'SELECT 1 FROM datasets WHERE name = ? COLLATE NOCASE', params: [name] }).length) {
     throw new CdpError('already_exists', `A dataset named "${name}" already exists.`);
   }
   const id = newId('dataset');
   run(db, {
-    sql: 'INSERT INTO datasets (id, name, schema_id, profile_enabled, created_at) VALUES (?,?,?,?,?)',
-    params: [id, name, schema.id, def.profileEnabled === false ? 0 : 1, nowIso()]
+    sql: 'INSERT INTO datasets (id, name, schema_id, profile_enabled, labels, created_at) VALUES (?,?,?,?,?,?)',
+    params: [id, name, schema.id, def.profileEnabled === false ? 0 : 1, JSON.stringify(labels), nowIso()]
   });
   return findDataset(db, id);
+}
+
+/** A dataset's own labels, replaced; its fields inherit them (governance/lineage.ts). */
+export function setDatasetLabels(db: Database, nameOrId: string, labels: string[]): Dataset {
+  const ds = findDataset(db, nameOrId);
+  const checked = checkLabelIds(labels, `Dataset "${ds.name}"`);
+  run(db, { sql: 'UPDATE datasets SET labels = ? WHERE id = ?', params: [JSON.stringify(checked), ds.id] });
+  return findDataset(db, ds.id);
 }

@@ -1,6 +1,7 @@
 import type { Database } from '../db/sqlite';
 import { all, run } from '../db/sql';
 import { CdpError, invalid, notFound } from '../errors';
+import { checkLabelIds } from '../governance/catalog';
 import { CUSTOM_LABEL_ID } from '../governance/labels';
 import { newId, nowIso } from '../ids';
 import { MAX_PROFILE_ATTRIBUTES } from '../segment/snapshot';
@@ -135,4 +136,43 @@ export function insertSchema(db: Database, def: SchemaDef): Schema {
     params: [schema.id, schema.name, schema.class, JSON.stringify(stored), schema.createdAt]
   });
   return schema;
+}
+
+/**
+ * Adds and removes labels on several fields of a schema at once (the schema editor's bulk action).
+ * Labels are governance metadata: data already ingested is untouched, and every later read (profiles,
+ * policy evaluation) sees the new labels.
+ */
+export function labelSchemaFields(
+  db: Database,
+  nameOrId: string,
+  change: { fields: string[]; add?: string[]; remove?: string[] }
+): Schema {
+  const schema = findSchema(db, nameOrId);
+  if (!change || !Array.isArray(change.fields) || change.fields.length === 0) {
+    throw invalid('Choose the fields to label: { fields: [paths], add?: [labels], remove?: [labels] }.');
+  }
+  const add = checkLabelIds(change.add ?? [], `Schema "${schema.name}"`);
+  const remove = new Set(checkLabelIds(change.remove ?? [], `Schema "${schema.name}"`));
+  const paths = new Set(schema.fields.map((f) => f.path));
+  for (const p of change.fields) {
+    if (typeof p !== 'string' || !paths.has(p)) {
+      throw invalid(`Schema "${schema.name}" has no field "${String(p)}".`, { field: p });
+    }
+  }
+  const chosen = new Set(change.fields);
+  const fields = schema.fields.map((f) => {
+    if (!chosen.has(f.path)) return f;
+    const labels = [...new Set([...(f.labels ?? []).filter((l) => !remove.has(l)), ...add])];
+    const out: FieldDef = { ...f };
+    if (labels.length) out.labels = labels;
+    else delete out.labels;
+    return out;
+  });
+  const { id: _id, createdAt: _createdAt, ...def } = schema;
+  run(db, {
+    sql: 'UPDATE schemas SET def = ? WHERE id = ?',
+    params: [JSON.stringify({ ...def, fields }), schema.id]
+  });
+  return findSchema(db, schema.id);
 }

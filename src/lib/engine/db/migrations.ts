@@ -90,6 +90,38 @@ const MIGRATIONS: string[] = [
     WITHOUT ROWID;
   CREATE INDEX record_claims_rid ON record_claims(rid);
   ALTER TABLE batches ADD COLUMN rows_already_stored INTEGER NOT NULL DEFAULT 0;
+  `,
+  // Governance and activation (../governance/, ../activation/): custom labels and marketing actions,
+  // labels on datasets (inherited by their fields), data-usage policies, the marketing actions each
+  // destination carries when changed from its defaults, saved activations (destination, audiences,
+  // mapping, schedule), every run with its files, and the members each (destination, audience) last
+  // received, which an incremental run compares against.
+  `
+  ALTER TABLE datasets ADD COLUMN labels TEXT NOT NULL DEFAULT '[]';
+  CREATE TABLE custom_labels (
+    id TEXT PRIMARY KEY COLLATE NOCASE, name TEXT NOT NULL, description TEXT NOT NULL, created_at TEXT NOT NULL);
+  CREATE TABLE custom_marketing_actions (
+    id TEXT PRIMARY KEY COLLATE NOCASE, name TEXT NOT NULL, description TEXT NOT NULL, created_at TEXT NOT NULL);
+  CREATE TABLE policies (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, description TEXT NOT NULL,
+    marketing_action TEXT NOT NULL, deny TEXT NOT NULL, enabled INTEGER NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+  CREATE TABLE destination_settings (destination TEXT PRIMARY KEY, marketing_actions TEXT NOT NULL);
+  CREATE TABLE activation_flows (
+    id TEXT PRIMARY KEY, destination TEXT NOT NULL, def TEXT NOT NULL, created_at TEXT NOT NULL,
+    last_run_at TEXT);
+  CREATE TABLE activation_runs (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, destination TEXT NOT NULL, audience_id TEXT NOT NULL,
+    audience_name TEXT NOT NULL, flow_id TEXT, mode TEXT NOT NULL, started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL, rows INTEGER NOT NULL, identities INTEGER NOT NULL, excluded INTEGER NOT NULL,
+    added INTEGER NOT NULL, removed INTEGER NOT NULL, files TEXT NOT NULL);
+  CREATE INDEX activation_runs_destination ON activation_runs(destination, seq);
+  CREATE TABLE activation_files (
+    run_id TEXT NOT NULL, name TEXT NOT NULL, mime_type TEXT NOT NULL, content TEXT NOT NULL,
+    PRIMARY KEY (run_id, name)) WITHOUT ROWID;
+  CREATE TABLE activation_members (
+    destination TEXT NOT NULL, audience_id TEXT NOT NULL, pid INTEGER NOT NULL,
+    PRIMARY KEY (destination, audience_id, pid)) WITHOUT ROWID;
   `
 ];
 

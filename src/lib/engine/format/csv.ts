@@ -22,8 +22,11 @@ export function csvCell(value: unknown, { formulaSafe }: CellOptions): string {
       : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
         ? String(value)
         : JSON.stringify(value);
-  if (formulaSafe && typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // An escaped cell is quoted as well, so a spreadsheet takes the whole cell as text and a CSV reader
+  // gets back exactly '=... whatever follows the quote.
+  const escaped = formulaSafe && typeof value === 'string' && FORMULA_START.test(text);
+  if (escaped) text = `'${text}`;
+  return escaped || NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** One CSV line (no line end) */

@@ -71,3 +71,6 @@ export const MARKETING_ACTIONS: MarketingAction[] = [
 
 /** A custom label id is short, starts with a letter and holds letters, digits or _. */
 export const CUSTOM_LABEL_ID = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
+
+/** A custom marketing action id: an identifier such as "smsTargeting". */
+export const CUSTOM_ACTION_ID = /^[A-Za-z][A-Za-z0-9]{0,39}$/;

@@ -32,6 +32,7 @@ interface RecordRow {
   ts: string;
   data: string;
   dataset: string;
+  dataset_labels: string;
   class: string;
   def: string;
   batch_id: string | null;
@@ -53,7 +54,7 @@ export interface AssembleOptions {
   anonymous?: 'exclude' | 'only';
 }
 
-const RECORD_SELECT = `SELECT r.rid, r.fkey, r.ids, r.ts, r.data, d.name AS dataset, s.class, s.def, b.id AS batch_id
+const RECORD_SELECT = `SELECT r.rid, r.fkey, r.ids, r.ts, r.data, d.name AS dataset, d.labels AS dataset_labels, s.class, s.def, b.id AS batch_id
   FROM records r JOIN datasets d ON d.id = r.dataset_id JOIN schemas s ON s.id = d.schema_id
   LEFT JOIN batches b ON b.seq = r.batch_seq`;
 
@@ -146,17 +147,25 @@ export function assembleProfile(
   const events: ProfileEvent[] = [];
   const facts: EventFacts[] = [];
   const fieldLabels = new Map<string, Map<string, string[]>>();
-  const labelsOf = (def: string) => {
-    let m = fieldLabels.get(def);
+  // a field's labels are its own and its dataset's (governance/lineage.ts reads them the same way)
+  const labelsOf = (def: string, datasetLabels: string) => {
+    const key = `${datasetLabels}\u0000${def}`;
+    let m = fieldLabels.get(key);
     if (!m) {
-      m = new Map((JSON.parse(def) as SchemaDef).fields.map((f) => [f.path, f.labels ?? []]));
-      fieldLabels.set(def, m);
+      const inherited = JSON.parse(datasetLabels) as string[];
+      m = new Map(
+        (JSON.parse(def) as SchemaDef).fields.map((f) => [
+          f.path,
+          [...new Set([...(f.labels ?? []), ...inherited])]
+        ])
+      );
+      fieldLabels.set(key, m);
     }
     return m;
   };
   for (const r of records) {
     const data = JSON.parse(r.data) as Record<string, unknown>;
-    const fl = labelsOf(r.def);
+    const fl = labelsOf(r.def, r.dataset_labels);
     if (r.class === 'event') {
       const timestamp = typeof data.timestamp === 'string' ? data.timestamp : r.ts;
       const eventType = typeof data.eventType === 'string' ? data.eventType : 'event';

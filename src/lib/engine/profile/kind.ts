@@ -29,10 +29,10 @@ export function isPartnerData(
 
 /** Ids of the sandbox's partner datasets. */
 export function partnerDatasetIds(db: Database): string[] {
-  return all<{ id: string; def: string }>(db, {
-    sql: 'SELECT d.id, s.def FROM datasets d JOIN schemas s ON s.id = d.schema_id'
+  return all<{ id: string; def: string; labels: string }>(db, {
+    sql: 'SELECT d.id, s.def, d.labels FROM datasets d JOIN schemas s ON s.id = d.schema_id'
   })
-    .filter((d) => isPartnerData(JSON.parse(d.def) as SchemaDef))
+    .filter((d) => isPartnerData(JSON.parse(d.def) as SchemaDef, JSON.parse(d.labels) as string[]))
     .map((d) => d.id);
 }
 

@@ -170,14 +170,28 @@ export function audienceOverlap(db: Database, nameOrId: string): AudienceOverlap
     });
 }
 
-/** Every member's profile id, in profile-number order. */
-export function audienceMembers(db: Database, nameOrId: string): string[] {
-  const audience = findAudience(db, nameOrId);
+/** An audience's members as profile numbers (seg_profiles.pid), with the policy and what the rule reads. */
+export function audiencePids(
+  db: Database,
+  audience: Audience
+): { pids: number[]; policy: MergePolicy; fields: string[] } {
   const policy = findMergePolicy(db, audience.mergePolicy);
   const { compiled, params } = prepared(db, audience.rule, policy);
-  return all<{ pid: number }>(db, { sql: `${selectMembers(compiled)} ORDER BY p.pid`, params }).map((r) =>
-    formatProfileId(r.pid)
+  const pids = all<{ pid: number }>(db, { sql: `${selectMembers(compiled)} ORDER BY p.pid`, params }).map(
+    (r) => r.pid
   );
+  return { pids, policy, fields: compiled.fields };
+}
+
+/** What an audience's rule reads, without evaluating it. */
+export function audienceFields(db: Database, audience: Audience): string[] {
+  const policy = findMergePolicy(db, audience.mergePolicy);
+  return compile(audience.rule, ruleCatalog(db, snapshotColumns(db)), policy).fields;
+}
+
+/** Every member's profile id, in profile-number order. */
+export function audienceMembers(db: Database, nameOrId: string): string[] {
+  return audiencePids(db, findAudience(db, nameOrId)).pids.map(formatProfileId);
 }
 
 /**

@@ -39,7 +39,10 @@ export interface CompiledRule {
   /** A condition on the snapshot row `p`, with named parameters (:r1, :r2, ...) */
   where: string;
   params: Record<string, Param>;
-  /** Field paths the rule reads, for governance lineage */
+  /**
+   * What the rule reads, for governance lineage: profile attribute paths, event field paths (eventType
+   * and timestamp included) and calculated attributes as calc.<name>
+   */
   fields: string[];
 }
 
@@ -153,6 +156,7 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
   };
 
   const eventPath = (p: PathNode): { sql: string; type: ValueType } => {
+    if (p.name === 'eventType' || p.name === 'timestamp') fields.add(p.name);
     if (p.name === 'eventType') return { sql: `json_extract(e.data, '$.eventType')`, type: 'string' };
     if (p.name === 'timestamp') return { sql: TIMESTAMP, type: 'datetime' };
     const t = ctx.eventFields.get(p.name);
@@ -187,6 +191,7 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
         p.name,
         [...ctx.calculated.keys()].map((n) => `calc.${n}`)
       );
+    fields.add(p.name);
     const x = c.field === null ? null : `json_extract(e.data, ${bind(jsonPath(c.field))})`;
     const scope = eventScope();
     let filter = '';

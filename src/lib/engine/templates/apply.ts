@@ -32,4 +32,5 @@ export async function applyTemplate(sandbox: Sandbox, template: TemplateName): P
     }
   }
   for (const audience of catalog.audiences ?? []) await sandbox.createAudience(audience);
+  for (const policy of catalog.policies ?? []) await sandbox.createPolicy(policy);
 }

@@ -1,6 +1,6 @@
 // The catalog of each demo template: schemas (with identities and labels) and datasets. Sample data
 // for them is made by ../generate/samples.ts.
-import type { AudienceDef, CalculatedAttributeDef, FieldDef, SchemaDef } from '../types';
+import type { AudienceDef, CalculatedAttributeDef, FieldDef, PolicyDef, SchemaDef } from '../types';
 
 const pii = (path: string, type: FieldDef['type'] = 'string', extra: Partial<FieldDef> = {}): FieldDef => ({
   path,
@@ -141,6 +141,7 @@ export interface TemplateCatalog {
   calculated?: CalculatedAttributeDef[];
   /** Created after the sample is loaded, so they open with members */
   audiences?: AudienceDef[];
+  policies?: PolicyDef[];
 }
 
 /** The retail story's audiences (frequent cart abandoners, loyal customers) are built on these. */
@@ -190,6 +191,39 @@ const RETAIL_CALCULATED: CalculatedAttributeDef[] = [
   }
 ];
 
+/**
+ * The partner contract: its data may reach ad platforms (the partner's own business), but never the
+ * bank's email, its website or its models. The draft shows a nested expression before it is enforced.
+ */
+const SECURFINANCIAL_POLICIES: PolicyDef[] = [
+  {
+    name: 'No partner data in email targeting',
+    description: 'The data partner’s contract forbids using its attributes to choose who gets our emails.',
+    marketingAction: 'emailTargeting',
+    deny: 'THIRD_PARTY'
+  },
+  {
+    name: 'No partner data in onsite personalization',
+    description: 'Partner attributes may not change what a visitor sees on our website or app.',
+    marketingAction: 'onsitePersonalization',
+    deny: 'THIRD_PARTY'
+  },
+  {
+    name: 'No partner data in data science',
+    description: 'Partner attributes may not train or feed our models.',
+    marketingAction: 'dataScience',
+    deny: 'THIRD_PARTY'
+  },
+  {
+    name: 'Draft: no partner data with direct identifiers in cross-site targeting',
+    description:
+      'Under review with legal: would keep partner attributes from leaving together with emails or phones. A draft, not enforced until enabled.',
+    marketingAction: 'crossSiteTargeting',
+    deny: { and: ['THIRD_PARTY', { or: ['I1', 'C2'] }] },
+    enabled: false
+  }
+];
+
 export const TEMPLATE_CATALOGS: Record<'securfinancial' | 'retail', TemplateCatalog> = {
   securfinancial: {
     schemas: [CRM_PROFILE, PARTNER_ENRICHMENT],
@@ -204,7 +238,8 @@ export const TEMPLATE_CATALOGS: Record<'securfinancial' | 'retail', TemplateCata
         description:
           'Wealthy homeowners likely to refinance who have no advisor yet: partner net worth and mortgage propensity with the bank’s own advisor flag.'
       }
-    ]
+    ],
+    policies: SECURFINANCIAL_POLICIES
   },
   retail: {
     schemas: [CUSTOMER_PROFILE, WEB_EVENTS, APP_EVENTS],
