@@ -25,12 +25,15 @@ test('an unknown dataset or profile says so instead of failing', async ({ page }
   await expect(page.getByRole('status').filter({ hasText: 'No audience named' })).toContainText('Nope');
 });
 
-test('coming-soon screens describe what they will do', async ({ page }) => {
-  for (const [path, title] of [
-    ['/policies/', 'Policies'],
-    ['/destinations/', 'Destinations']
-  ]) {
-    await openApp(page, path, title);
-    await expect(page.getByText('Coming soon', { exact: true })).toBeVisible();
-  }
+test('governance and activation screens open from a direct URL and on reload', async ({ page }) => {
+  await openApp(page, '/destinations/view/?id=braze', 'Braze');
+  await reloadApp(page, 'Braze');
+  await openApp(
+    page,
+    '/destinations/activate/?destination=email-marketing&audience=High%20earning%20homeowner%20prospects',
+    'Activate audiences'
+  );
+  await reloadApp(page, 'Activate audiences');
+  await openApp(page, '/policies/', 'Policies');
+  await reloadApp(page, 'Policies');
 });

@@ -89,13 +89,15 @@ describe('policies', () => {
     expect(draft.enabled).toBe(false);
     expect(await sb.checkPolicies({ labels: ['C8'], marketingAction: 'analytics' })).toEqual({
       allowed: true,
-      violations: []
+      violations: [],
+      drafts: [{ policy: 'Draft', marketingAction: 'analytics', labels: ['C8'] }]
     });
     const enabled = await sb.updatePolicy('Draft', { enabled: true });
     expect(enabled.enabled).toBe(true);
     expect(await sb.checkPolicies({ labels: ['C8'], marketingAction: 'analytics' })).toEqual({
       allowed: false,
-      violations: [{ policy: 'Draft', marketingAction: 'analytics', labels: ['C8'] }]
+      violations: [{ policy: 'Draft', marketingAction: 'analytics', labels: ['C8'] }],
+      drafts: []
     });
     // another action is not denied
     expect((await sb.checkPolicies({ labels: ['C8'], marketingAction: 'dataScience' })).allowed).toBe(true);

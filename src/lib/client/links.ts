@@ -17,7 +17,11 @@ type Page =
   | '/audiences/'
   | '/audiences/view/'
   | '/policies/'
-  | '/destinations/';
+  | '/policies/new/'
+  | '/policies/edit/'
+  | '/destinations/'
+  | '/destinations/activate/'
+  | '/destinations/view/';
 
 /** A link to a screen, with its state in the query string (static hosting has no dynamic routes). */
 export function href(page: Page, query: Record<string, string | undefined> = {}): ResolvedPathname {

@@ -255,6 +255,8 @@ export interface Policy {
 export interface PolicyCheck {
   allowed: boolean;
   violations: { policy: string; marketingAction: string; labels: string[] }[];
+  /** Drafts that would deny it too once enabled (not enforced) */
+  drafts: { policy: string; marketingAction: string; labels: string[] }[];
 }
 export interface Destination {
   id: string;

@@ -124,11 +124,13 @@ export function deletePolicy(db: Database, nameOrId: string): void {
 export function deniedBy(
   policies: readonly Policy[],
   marketingActions: readonly string[],
-  labels: ReadonlySet<string>
+  labels: ReadonlySet<string>,
+  which: 'enabled' | 'drafts' = 'enabled'
 ): { policy: Policy; labels: string[] }[] {
   const out: { policy: Policy; labels: string[] }[] = [];
   for (const policy of policies) {
-    if (!policy.enabled || !marketingActions.includes(policy.marketingAction)) continue;
+    if (policy.enabled !== (which === 'enabled') || !marketingActions.includes(policy.marketingAction))
+      continue;
     const hit = denyingLabels(policy.deny, labels);
     if (hit) out.push({ policy, labels: hit });
   }
@@ -140,10 +142,13 @@ export function checkPolicies(db: Database, req: { labels: string[]; marketingAc
   if (!req || typeof req !== 'object') throw invalid('A policy check is { labels, marketingAction }.');
   const labels = new Set(checkLabelIds(req.labels, 'Policy check'));
   const action = findMarketingAction(db, req.marketingAction);
-  const violations = deniedBy(listPolicies(db), [action.id], labels).map((d) => ({
-    policy: d.policy.name,
-    marketingAction: action.id,
-    labels: d.labels
-  }));
-  return { allowed: violations.length === 0, violations };
+  const policies = listPolicies(db);
+  const found = (which: 'enabled' | 'drafts') =>
+    deniedBy(policies, [action.id], labels, which).map((d) => ({
+      policy: d.policy.name,
+      marketingAction: action.id,
+      labels: d.labels
+    }));
+  const violations = found('enabled');
+  return { allowed: violations.length === 0, violations, drafts: found('drafts') };
 }
