@@ -4,6 +4,7 @@
 import type { Attachment } from 'svelte/attachments';
 import { untrack } from 'svelte';
 import type { Chart } from 'chart.js';
+import { formatCount } from '$lib/client/format';
 
 export interface BarSeries {
   label: string;
@@ -13,6 +14,40 @@ export interface BarSeries {
 export interface BarData {
   labels: string[];
   series: BarSeries[];
+}
+
+/** How many bars a chart shows at most: the latest ones. */
+export const MAX_BARS = 30;
+
+/** A series of a chart of items: its name in the legend, its colour and what it counts of an item. */
+export interface SeriesOf<T> {
+  label: string;
+  color: string;
+  value: (item: T) => number;
+}
+
+/**
+ * The chart of the latest MAX_BARS of `items` (oldest first, one bar each): its data, each series'
+ * total over all the items, and, when older ones are left out, a note saying so ("Showing the latest
+ * 30 of 42 runs"). `labels` names the bars shown; `first` is the 1-based number of the first of them.
+ */
+export function latestBars<T>(
+  items: T[],
+  chart: { plural: string; labels: (shown: T[], first: number) => string[]; series: SeriesOf<T>[] }
+): { data: BarData; totals: number[]; cut?: string } {
+  const shown = items.slice(-MAX_BARS);
+  const first = items.length - shown.length + 1;
+  return {
+    data: {
+      labels: chart.labels(shown, first),
+      series: chart.series.map((s) => ({ label: s.label, color: s.color, data: shown.map(s.value) }))
+    },
+    totals: chart.series.map((s) => items.reduce((n, item) => n + s.value(item), 0)),
+    cut:
+      items.length > shown.length
+        ? `Showing the latest ${shown.length} of ${formatCount(items.length)} ${chart.plural}`
+        : undefined
+  };
 }
 
 let loading: Promise<typeof import('chart.js')> | undefined;

@@ -104,18 +104,6 @@ export function byCategory(labels: readonly Label[]): { category: string; labels
   return [...groups].map(([category, labels]) => ({ category, labels }));
 }
 
-/** How a label chip is coloured, as LabelChips does it. */
-export const chipKind = (id: string, category?: string): string =>
-  id === 'THIRD_PARTY' || category === 'Partner ecosystem'
-    ? 'partner'
-    : category === 'Identity' || (!category && /^I\d+$/.test(id))
-      ? 'identity'
-      : category === 'Sensitive' || (!category && /^S\d+$/.test(id))
-        ? 'sensitive'
-        : category === 'Custom'
-          ? 'custom'
-          : 'other';
-
 /** The titles of a group's nested groups, by key: Group 1, Group 2 at the top; Group 1.1 inside Group 1. */
 export function childTitles(group: GroupNode, title: string | null): Map<number, string> {
   const out = new Map<number, string>();

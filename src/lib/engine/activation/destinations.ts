@@ -9,6 +9,27 @@ import type { DestinationDetails } from '../types';
 type CatalogEntry = Omit<DestinationDetails, 'marketingActions'>;
 
 const AD_ACTIONS = ['crossSiteTargeting', 'segmentMatch', 'onsiteAdvertising'];
+const ENGAGEMENT_ACTIONS = ['emailTargeting', 'singleIdentityPersonalization'];
+
+/**
+ * A file destination: the same files (payloads/files.ts) whatever the place they are delivered to, so
+ * only its id, name and description are its own.
+ */
+function fileDestination(id: string, name: string, description: string): CatalogEntry {
+  return {
+    id,
+    name,
+    category: 'Cloud storage',
+    description,
+    format:
+      'RFC 4180 CSV named <destination>_<audience>_<yyyymmddhhmmss>.csv, split past a row limit, with a manifest',
+    identities: ['profileId', 'CRMID', 'Email', 'Phone', 'ECID', 'IDFA', 'GAID', 'PartnerID'],
+    hashed: [],
+    profileIdTarget: 'profileId',
+    defaultMarketingActions: ['exportToThirdParty'],
+    takesAttributes: true
+  };
+}
 
 export const DESTINATION_CATALOG: CatalogEntry[] = [
   {
@@ -56,7 +77,7 @@ export const DESTINATION_CATALOG: CatalogEntry[] = [
     identities: ['profileId', 'Email', 'Phone', 'CRMID'],
     hashed: [],
     profileIdTarget: 'external_id',
-    defaultMarketingActions: ['emailTargeting', 'singleIdentityPersonalization'],
+    defaultMarketingActions: ENGAGEMENT_ACTIONS,
     takesAttributes: true
   },
   {
@@ -80,35 +101,19 @@ export const DESTINATION_CATALOG: CatalogEntry[] = [
     identities: ['Email', 'profileId'],
     hashed: [],
     profileIdTarget: 'profileId',
-    defaultMarketingActions: ['emailTargeting', 'singleIdentityPersonalization'],
+    defaultMarketingActions: ENGAGEMENT_ACTIONS,
     takesAttributes: true
   },
-  {
-    id: 's3-csv',
-    name: 'Amazon S3 (CSV files)',
-    category: 'Cloud storage',
-    description: 'Files dropped into a bucket for a warehouse, a partner or a batch job.',
-    format:
-      'RFC 4180 CSV named <destination>_<audience>_<yyyymmddhhmmss>.csv, split past a row limit, with a manifest',
-    identities: ['profileId', 'CRMID', 'Email', 'Phone', 'ECID', 'IDFA', 'GAID', 'PartnerID'],
-    hashed: [],
-    profileIdTarget: 'profileId',
-    defaultMarketingActions: ['exportToThirdParty'],
-    takesAttributes: true
-  },
-  {
-    id: 'sftp-csv',
-    name: 'SFTP (CSV files)',
-    category: 'Cloud storage',
-    description: 'Files delivered to an SFTP server, as many legacy marketing tools take them.',
-    format:
-      'RFC 4180 CSV named <destination>_<audience>_<yyyymmddhhmmss>.csv, split past a row limit, with a manifest',
-    identities: ['profileId', 'CRMID', 'Email', 'Phone', 'ECID', 'IDFA', 'GAID', 'PartnerID'],
-    hashed: [],
-    profileIdTarget: 'profileId',
-    defaultMarketingActions: ['exportToThirdParty'],
-    takesAttributes: true
-  }
+  fileDestination(
+    's3-csv',
+    'Amazon S3 (CSV files)',
+    'Files dropped into a bucket for a warehouse, a partner or a batch job.'
+  ),
+  fileDestination(
+    'sftp-csv',
+    'SFTP (CSV files)',
+    'Files delivered to an SFTP server, as many legacy marketing tools take them.'
+  )
 ];
 
 function overrides(db: Database): Map<string, string[]> {

@@ -8,16 +8,9 @@
 // members who left since the last run (incremental), so a cohort on "audience_x is true" follows it.
 // Empty values are left out rather than set to null: an identify would otherwise erase the property.
 import type { PayloadRequest, PayloadResult } from '../payload';
-import { fileStem, membershipAttribute } from './fileNames';
-import {
-  attributeValue,
-  checkColumns,
-  firstValue,
-  prepareMembers,
-  singleValueCount,
-  type IdentityRules,
-  writtenIds
-} from './members';
+import { attributeColumns, identityColumns, membershipColumn } from './columns';
+import { checkColumns, mappedColumns, prepareMembers, singleValueCount, type IdentityRules } from './members';
+import { jsonPayload, payloadResult } from './output';
 
 export const AMPLITUDE_API_KEY_PLACEHOLDER = '<AMPLITUDE_API_KEY>';
 
@@ -31,37 +24,28 @@ export const amplitudeRules: IdentityRules = (code) =>
   AS_PROPERTIES.has(code) ? { column: code, normalize: (v) => v.trim(), hash: false } : undefined;
 
 export async function writeAmplitude(req: PayloadRequest): Promise<PayloadResult> {
-  const { members, excluded } = await prepareMembers(req, amplitudeRules, true);
-  const columns = [...new Set(req.identities.flatMap((c) => amplitudeRules(c)?.column ?? []))];
-  const membership = membershipAttribute(req.audience);
-  checkColumns(req.destination, [...columns, ...req.attributes.map((a) => a.target), membership]);
+  const prepared = await prepareMembers(req, amplitudeRules, true);
+  const columns = mappedColumns(req, amplitudeRules);
+  // A column without a value for a member gives undefined (or null), and is left out of its properties.
+  const properties = [
+    ...identityColumns(columns, (m, c) => m.values.get(c)?.[0]),
+    ...attributeColumns(req),
+    membershipColumn(req)
+  ];
+  checkColumns(
+    req.destination,
+    properties.map((p) => p.header)
+  );
 
-  const identification = members.map((m) => {
+  const identification = prepared.members.map((m) => {
     // Keys are user data (a target may be '__proto__'): a null-prototype object keeps them as data.
     const props = Object.create(null) as Record<string, unknown>;
-    for (const c of columns) {
-      const v = firstValue(m, c);
-      if (v) props[c] = v;
+    for (const p of properties) {
+      const v = p.cell(m);
+      if (v !== undefined && v !== null) props[p.header] = v;
     }
-    for (const a of req.attributes) {
-      const v = attributeValue(m.member, a.path);
-      if (v !== undefined && v !== null) props[a.target] = v;
-    }
-    props[membership] = m.member.status === 'active';
     return { user_id: m.member.profileId, user_properties: props };
   });
   const body = { api_key: AMPLITUDE_API_KEY_PLACEHOLDER, identification };
-  return {
-    files: [
-      {
-        name: `${fileStem(req)}.json`,
-        mimeType: 'application/json',
-        content: `${JSON.stringify(body, null, 2)}\n`
-      }
-    ],
-    rows: members.length,
-    identitiesActivated: members.reduce((n, m) => n + singleValueCount(m, columns), 0),
-    excluded,
-    written: writtenIds(members)
-  };
+  return payloadResult(prepared, [jsonPayload(req, body)], singleValueCount(prepared.members, columns));
 }

@@ -10,17 +10,9 @@
 // a Braze segment "audience_x is true" follows the audience and nobody is deleted from Braze.
 import { e164Phone, normalizeEmail } from '../normalize';
 import type { PayloadRequest, PayloadResult } from '../payload';
-import { csvFile } from '../../format/csv';
-import { fileStem, membershipAttribute } from './fileNames';
-import {
-  attributeValue,
-  checkColumns,
-  firstValue,
-  prepareMembers,
-  singleValueCount,
-  type IdentityRules,
-  writtenIds
-} from './members';
+import { attributeColumns, identityColumns, memberTable, membershipColumn, profileIdColumn } from './columns';
+import { firstValue, mappedColumns, prepareMembers, singleValueCount, type IdentityRules } from './members';
+import { csvPayload, payloadResult } from './output';
 
 /** What Braze takes besides external_id: email and phone as its standard attributes, CRMID as a custom one. */
 export const brazeRules: IdentityRules = (code) => {
@@ -37,28 +29,17 @@ export const brazeRules: IdentityRules = (code) => {
 };
 
 export async function writeBraze(req: PayloadRequest): Promise<PayloadResult> {
-  const { members, excluded } = await prepareMembers(req, brazeRules, true);
-  const columns = [...new Set(req.identities.flatMap((c) => brazeRules(c)?.column ?? []))];
-  const membership = membershipAttribute(req.audience);
-  const header = ['external_id', ...columns, ...req.attributes.map((a) => a.target), membership];
-  checkColumns(req.destination, header);
-  const rows = members.map((m) => [
-    m.member.profileId,
-    ...columns.map((c) => firstValue(m, c)),
-    ...req.attributes.map((a) => attributeValue(m.member, a.path)),
-    m.member.status === 'active'
+  const prepared = await prepareMembers(req, brazeRules, true);
+  const columns = mappedColumns(req, brazeRules);
+  const { header, rows } = memberTable(req, prepared.members, [
+    profileIdColumn('external_id'),
+    ...identityColumns(columns, firstValue),
+    ...attributeColumns(req),
+    membershipColumn(req)
   ]);
-  return {
-    files: [
-      {
-        name: `${fileStem(req)}.csv`,
-        mimeType: 'text/csv',
-        content: csvFile(header, rows, { formulaSafe: true })
-      }
-    ],
-    rows: members.length,
-    identitiesActivated: members.reduce((n, m) => n + singleValueCount(m, columns), 0),
-    excluded,
-    written: writtenIds(members)
-  };
+  return payloadResult(
+    prepared,
+    [csvPayload(req, header, rows)],
+    singleValueCount(prepared.members, columns)
+  );
 }

@@ -15,15 +15,16 @@
 import { hashAll } from '../hash';
 import { facebookPhone, normalizeEmail } from '../normalize';
 import type { ExportMember, PayloadRequest, PayloadResult } from '../payload';
-import { keyCells, keyColumns, listFiles } from './adList';
+import { adListRules, keyLayout, listFiles } from './adList';
 import {
   attributeValue,
   checkColumns,
+  mappedColumns,
   prepareMembers,
-  hashedRule,
-  type IdentityRules,
-  writtenIds
+  profileIdCount,
+  type IdentityRules
 } from './members';
+import { payloadResult } from './output';
 
 const EMAIL = 'EMAIL';
 const PHONE = 'PHONE';
@@ -34,20 +35,12 @@ const MADID = 'MADID';
  * the already-hashed namespaces as they are, device ids (IDFA, GAID) as MADID, and the profileId as
  * EXTERN_ID (written on every row; it counts as an accepted identity only when mapped).
  */
-export const facebookRules: IdentityRules = (code) => {
-  switch (code) {
-    case 'Email':
-      return { column: EMAIL, normalize: normalizeEmail, hash: true };
-    case 'Phone':
-      return { column: PHONE, normalize: (v, m) => facebookPhone(v, m.country), hash: true };
-    case 'IDFA':
-    case 'GAID':
-      // Unhashed, lower-cased with its hyphens kept: the spelling Meta's normalisation table gives MADID.
-      return { column: MADID, normalize: (v) => v.trim().toLowerCase(), hash: false };
-    default:
-      return hashedRule(code, { email: EMAIL, phone: PHONE });
-  }
-};
+export const facebookRules: IdentityRules = adListRules({
+  email: { column: EMAIL, normalize: normalizeEmail },
+  phone: { column: PHONE, normalize: (v, m) => facebookPhone(v, m.country) },
+  // Unhashed, lower-cased with its hyphens kept: the spelling Meta's normalisation table gives MADID.
+  devices: { column: MADID, normalize: (v) => v.trim().toLowerCase() }
+});
 
 // Meta's normalisation of the keys it hashes: lower case; names without punctuation; places, codes and
 // dates without punctuation or spaces either.
@@ -83,11 +76,13 @@ function attributeText(v: unknown): string {
 }
 
 export async function writeFacebook(req: PayloadRequest): Promise<PayloadResult> {
-  const { members, excluded } = await prepareMembers(req, facebookRules, true);
-  const keys = [EMAIL, PHONE, MADID].filter((k) =>
-    req.identities.some((c) => facebookRules(c)?.column === k)
+  const prepared = await prepareMembers(req, facebookRules, true);
+  const { members } = prepared;
+  const mapped = mappedColumns(req, facebookRules);
+  const keys = keyLayout(
+    members,
+    [EMAIL, PHONE, MADID].filter((k) => mapped.includes(k))
   );
-  const counts = keys.map((k) => keyColumns(members, k));
   const attributes = req.attributes
     .map((a) => ({ ...a, key: a.target.trim().toUpperCase() }))
     .filter((a) => ATTRIBUTE_KEYS.has(a.key));
@@ -108,20 +103,9 @@ export async function writeFacebook(req: PayloadRequest): Promise<PayloadResult>
     members.map((m, i) => [m, attributeCells[i].map((v) => (v ? hashes.get(v)! : ''))])
   );
 
-  const header = [
-    ...keys.flatMap((k, i) => Array<string>(counts[i]).fill(k)),
-    'EXTERN_ID',
-    ...attributes.map((a) => a.key)
-  ];
-  let identitiesActivated = 0;
-  for (const m of members) {
-    identitiesActivated += keys.reduce(
-      (n, k, i) => n + Math.min(m.values.get(k)?.length ?? 0, counts[i]),
-      m.profileIdMapped ? 1 : 0
-    );
-  }
+  const header = [...keys.header, 'EXTERN_ID', ...attributes.map((a) => a.key)];
   const files = listFiles(req, members, header, (m) => [
-    [...keys.flatMap((k, i) => keyCells(m, k, counts[i])), m.member.profileId, ...attributeByMember.get(m)!]
+    [...keys.cells(m), m.member.profileId, ...attributeByMember.get(m)!]
   ]);
-  return { files, rows: members.length, identitiesActivated, excluded, written: writtenIds(members) };
+  return payloadResult(prepared, files, keys.written(members) + profileIdCount(members));
 }

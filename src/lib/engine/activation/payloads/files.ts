@@ -13,11 +13,11 @@
 // has to guess whether an unnumbered file is the whole export or its first part; the manifest
 // (_manifest.json) lists the parts in order with their rows and UTF-8 bytes.
 import { invalid } from '../../errors';
-import { csvFile } from '../../format/csv';
 import { normalizeEmail } from '../normalize';
 import { FILE_ROW_LIMIT, type PayloadFile, type PayloadRequest, type PayloadResult } from '../payload';
-import { fileStem } from './fileNames';
-import { attributeValue, checkColumns, prepareMembers, type IdentityRules, writtenIds } from './members';
+import { attributeColumns, identityColumns, memberTable, profileIdColumn, statusColumns } from './columns';
+import { mappedColumns, prepareMembers, profileIdCount, type IdentityRules, valueCount } from './members';
+import { csvPayload, jsonPayload, payloadResult } from './output';
 
 /** Between the values of one namespace in one cell. */
 export const VALUE_SEPARATOR = '|';
@@ -36,36 +36,22 @@ export async function writeFiles(req: PayloadRequest): Promise<PayloadResult> {
   if (!Number.isInteger(limit) || limit < 1) {
     throw invalid('rowLimit must be a whole number of rows, at least 1.', { rowLimit: req.rowLimit });
   }
-  const { members, excluded } = await prepareMembers(req, fileRules, true);
-  const columns = [...new Set(req.identities.filter((c) => c !== 'profileId'))];
-  const header = [
-    'profileId',
-    ...columns,
-    ...req.attributes.map((a) => a.target),
-    ...(req.incremental ? ['status'] : [])
-  ];
-  checkColumns(req.destination, header);
-
-  let identitiesActivated = 0;
-  const rows = members.map((m) => {
-    const cells = columns.map((c) => m.values.get(c) ?? []);
-    identitiesActivated += cells.reduce((n, v) => n + v.length, m.profileIdMapped ? 1 : 0);
-    return [
-      m.member.profileId,
-      ...cells.map((v) => v.join(VALUE_SEPARATOR)),
-      ...req.attributes.map((a) => attributeValue(m.member, a.path)),
-      ...(req.incremental ? [m.member.status] : [])
-    ];
-  });
+  const prepared = await prepareMembers(req, fileRules, true);
+  const { members } = prepared;
+  const columns = mappedColumns(req, fileRules);
+  const { header, rows } = memberTable(req, members, [
+    profileIdColumn(),
+    ...identityColumns(columns, (m, c) => (m.values.get(c) ?? []).join(VALUE_SEPARATOR)),
+    ...attributeColumns(req),
+    ...statusColumns(req)
+  ]);
 
   const parts: unknown[][][] = [];
   for (let i = 0; i < rows.length; i += limit) parts.push(rows.slice(i, i + limit));
   if (parts.length === 0) parts.push([]);
-  const data: PayloadFile[] = parts.map((part, i) => ({
-    name: `${fileStem(req, parts.length > 1 ? `part${i + 1}` : undefined)}.csv`,
-    mimeType: 'text/csv',
-    content: csvFile(header, part, { formulaSafe: true })
-  }));
+  const data: PayloadFile[] = parts.map((part, i) =>
+    csvPayload(req, header, part, parts.length > 1 ? `part${i + 1}` : undefined)
+  );
 
   const manifest = {
     runId: req.runId,
@@ -81,16 +67,9 @@ export async function writeFiles(req: PayloadRequest): Promise<PayloadResult> {
       bytes: encoder.encode(f.content).byteLength
     }))
   };
-  const manifestFile: PayloadFile = {
-    name: `${fileStem(req, 'manifest')}.json`,
-    mimeType: 'application/json',
-    content: `${JSON.stringify(manifest, null, 2)}\n`
-  };
-  return {
-    files: [...data, manifestFile],
-    rows: rows.length,
-    identitiesActivated,
-    excluded,
-    written: writtenIds(members)
-  };
+  return payloadResult(
+    prepared,
+    [...data, jsonPayload(req, manifest, 'manifest')],
+    valueCount(members, columns) + profileIdCount(members)
+  );
 }

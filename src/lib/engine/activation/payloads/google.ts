@@ -14,55 +14,37 @@
 // its own columns, and its address match (First Name, Last Name, Country, Zip) needs all four.
 import { e164Phone, googleEmail } from '../normalize';
 import type { PayloadFile, PayloadRequest, PayloadResult } from '../payload';
-import { keyCells, keyColumns, listFiles } from './adList';
-import { prepareMembers, hashedRule, type IdentityRules, writtenIds } from './members';
+import { adListRules, keyLayout, listFiles, valueListFiles } from './adList';
+import { mappedColumns, prepareMembers, type IdentityRules, valueCount } from './members';
+import { payloadResult } from './output';
 
 const EMAIL = 'Email';
 const PHONE = 'Phone';
 const MOBILE = 'Mobile Device ID';
 
 /** Email with Google's Gmail rule, phone in E.164 with '+', both hashed; device ids unhashed, on their own list. */
-export const googleRules: IdentityRules = (code) => {
-  switch (code) {
-    case 'Email':
-      return { column: EMAIL, normalize: googleEmail, hash: true };
-    case 'Phone':
-      return { column: PHONE, normalize: (v, m) => e164Phone(v, m.country), hash: true };
-    case 'GAID':
-    case 'IDFA':
-      return { column: MOBILE, normalize: (v) => v.trim(), hash: false };
-    default:
-      return hashedRule(code, { email: EMAIL, phone: PHONE });
-  }
-};
+export const googleRules: IdentityRules = adListRules({
+  email: { column: EMAIL, normalize: googleEmail },
+  phone: { column: PHONE, normalize: (v, m) => e164Phone(v, m.country) },
+  devices: { column: MOBILE, normalize: (v) => v.trim() }
+});
 
 export async function writeGoogle(req: PayloadRequest): Promise<PayloadResult> {
-  const { members, excluded } = await prepareMembers(req, googleRules, false);
-  const columnsMapped = new Set(req.identities.map((c) => googleRules(c)?.column));
-  const keys = [EMAIL, PHONE].filter((k) => columnsMapped.has(k));
-  const devices = columnsMapped.has(MOBILE);
-  const counts = keys.map((k) => keyColumns(members, k));
+  const prepared = await prepareMembers(req, googleRules, false);
+  const { members } = prepared;
+  const mapped = mappedColumns(req, googleRules);
+  const listed = [EMAIL, PHONE].filter((k) => mapped.includes(k));
+  const keys = keyLayout(members, listed);
+  const devices = mapped.includes(MOBILE);
 
   const files: PayloadFile[] = [];
   // The contact list, unless device ids are all that is mapped (then an empty contact list says nothing).
-  if (keys.length || !devices) {
-    const header = keys.length ? keys.flatMap((k, i) => Array<string>(counts[i]).fill(k)) : [EMAIL];
+  if (listed.length || !devices) {
+    const header = listed.length ? keys.header : [EMAIL];
     files.push(
-      ...listFiles(req, members, header, (m) =>
-        keys.some((k) => m.values.has(k)) ? [keys.flatMap((k, i) => keyCells(m, k, counts[i]))] : []
-      )
+      ...listFiles(req, members, header, (m) => (listed.some((k) => m.values.has(k)) ? [keys.cells(m)] : []))
     );
   }
-  if (devices) {
-    files.push(
-      ...listFiles(req, members, [MOBILE], (m) => (m.values.get(MOBILE) ?? []).map((id) => [id]), 'mobile')
-    );
-  }
-
-  let identitiesActivated = 0;
-  for (const m of members) {
-    identitiesActivated += keys.reduce((n, k, i) => n + Math.min(m.values.get(k)?.length ?? 0, counts[i]), 0);
-    identitiesActivated += m.values.get(MOBILE)?.length ?? 0;
-  }
-  return { files, rows: members.length, identitiesActivated, excluded, written: writtenIds(members) };
+  if (devices) files.push(...valueListFiles(req, members, MOBILE, 'mobile'));
+  return payloadResult(prepared, files, keys.written(members) + valueCount(members, [MOBILE]));
 }

@@ -9,24 +9,19 @@
 // _remove.csv: a contact list is replaced or reduced by uploading a list.
 import { normalizeEmail } from '../normalize';
 import type { PayloadRequest, PayloadResult } from '../payload';
-import { listFiles } from './adList';
-import { prepareMembers, hashedRule, type IdentityRules, writtenIds } from './members';
+import { adListRules, valueListFiles } from './adList';
+import { prepareMembers, type IdentityRules, valueCount } from './members';
+import { payloadResult } from './output';
 
 const EMAIL = 'email';
 
 /** SHA-256 of the trimmed, lower-cased email (no Gmail rule); already-hashed emails as they are. */
-export const linkedinRules: IdentityRules = (code) => {
-  switch (code) {
-    case 'Email':
-      return { column: EMAIL, normalize: normalizeEmail, hash: true };
-    default:
-      return hashedRule(code, { email: EMAIL });
-  }
-};
+export const linkedinRules: IdentityRules = adListRules({
+  email: { column: EMAIL, normalize: normalizeEmail }
+});
 
 export async function writeLinkedin(req: PayloadRequest): Promise<PayloadResult> {
-  const { members, excluded } = await prepareMembers(req, linkedinRules, false);
-  const files = listFiles(req, members, [EMAIL], (m) => (m.values.get(EMAIL) ?? []).map((h) => [h]));
-  const identitiesActivated = members.reduce((n, m) => n + (m.values.get(EMAIL)?.length ?? 0), 0);
-  return { files, rows: members.length, identitiesActivated, excluded, written: writtenIds(members) };
+  const prepared = await prepareMembers(req, linkedinRules, false);
+  const files = valueListFiles(req, prepared.members, EMAIL);
+  return payloadResult(prepared, files, valueCount(prepared.members, [EMAIL]));
 }

@@ -50,6 +50,11 @@ export interface Prepared {
 /** The persistent id: never normalised, so it is written exactly as the sandbox stores it. */
 export const PROFILE_ID = 'profileId';
 
+/** The columns the mapped namespaces (profileId aside) go to, each once, in the order of req.identities. */
+export function mappedColumns(req: PayloadRequest, rules: IdentityRules): string[] {
+  return [...new Set(req.identities.flatMap((c) => (c === PROFILE_ID ? [] : (rules(c)?.column ?? []))))];
+}
+
 /**
  * The one rule for who is written, the same for every destination: a member is written when at least
  * one of req.identities gives it a non-empty value after the destination's normalisation. 'profileId'
@@ -161,9 +166,22 @@ export function firstValue(m: PreparedMember, column: string): string {
   return m.values.get(column)?.[0] ?? '';
 }
 
-/** Identity values one member sends to a one-value destination: one per column, plus a mapped profileId. */
-export function singleValueCount(m: PreparedMember, columns: readonly string[]): number {
-  return columns.reduce((n, c) => n + (firstValue(m, c) ? 1 : 0), m.profileIdMapped ? 1 : 0);
+/** Identity values the members send to a one-value destination: one per column each, plus a mapped profileId. */
+export function singleValueCount(members: readonly PreparedMember[], columns: readonly string[]): number {
+  return members.reduce(
+    (n, m) => n + columns.filter((c) => firstValue(m, c)).length,
+    profileIdCount(members)
+  );
+}
+
+/** All the values of some columns the members send (the list and file destinations send every one). */
+export function valueCount(members: readonly PreparedMember[], columns: readonly string[]): number {
+  return members.reduce((n, m) => columns.reduce((k, c) => k + (m.values.get(c)?.length ?? 0), n), 0);
+}
+
+/** The profile ids that count as identity values written: one a member where 'profileId' is mapped. */
+export function profileIdCount(members: readonly PreparedMember[]): number {
+  return members.filter((m) => m.profileIdMapped).length;
 }
 
 /** The profile ids written (payload.ts `written`): a member left out is tried again next run. */
