@@ -67,6 +67,54 @@ test('every screen', async ({ page }) => {
   await lookUpProfile(page, 'PartnerID', 'PTR-PX2000');
   await shot(page, '12-profile-prospect');
 
+  // governance and activation, on the SecurFinancial demo
+  await openApp(page, '/schemas/view/?name=CRM%20Profile', 'CRM Profile');
+  await shot(page, '04-schema-labels');
+  await openApp(page, '/datasets/view/?name=Partner%20Enrichment', 'Partner Enrichment');
+  await shot(page, '06-dataset-labels');
+  await openApp(page, '/policies/', 'Policies');
+  await shot(page, '14-policies');
+  await openApp(page, '/policies/?tab=labels', 'Policies');
+  await shot(page, '14-policies-labels');
+  await openApp(page, '/policies/new/', 'Create policy');
+  await shot(page, '14-policy-new');
+  const step = (name: string) => page.getByRole('heading', { level: 2, name, exact: true });
+  const next = async (name: string) => {
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await expect(step(name)).toBeVisible();
+  };
+  const prospects = encodeURIComponent('High earning homeowner prospects');
+  await openApp(page, '/destinations/activate/', 'Activate audiences');
+  await shot(page, '15-wizard-destination');
+  await openApp(
+    page,
+    `/destinations/activate/?destination=facebook&audience=${prospects}`,
+    'Activate audiences'
+  );
+  await next('Map identities and attributes');
+  await page.getByRole('checkbox', { name: 'Email', exact: true }).check();
+  await shot(page, '15-wizard-mapping');
+  await next('Schedule');
+  await shot(page, '15-wizard-schedule');
+  await next('Review');
+  await shot(page, '15-wizard-review-allowed');
+  await page.getByRole('button', { name: 'Finish', exact: true }).click();
+  await expect(step('Result')).toBeVisible({ timeout: 30_000 });
+  await shot(page, '15-wizard-result');
+  await openApp(
+    page,
+    `/destinations/activate/?destination=email-marketing&audience=${prospects}`,
+    'Activate audiences'
+  );
+  await next('Map identities and attributes');
+  await next('Schedule');
+  await next('Review');
+  await shot(page, '15-wizard-review-blocked');
+  await openApp(page, '/destinations/', 'Destinations');
+  await shot(page, '16-destinations');
+  await openApp(page, '/destinations/view/?id=facebook', 'Facebook Custom Audiences');
+  await shot(page, '16-destination-view');
+
   await openApp(page, '/profiles/merge-policies/', 'Merge policies');
   await shot(page, '12-merge-policies');
   await openApp(page, '/profiles/calculated/', 'Calculated attributes');
@@ -92,12 +140,4 @@ test('every screen', async ({ page }) => {
   await page.getByLabel('Rule', { exact: true }).fill('calc.cartAbandons30d >= 3 and\nloyalty.teir = "gold"');
   await expect(page.getByRole('alert')).toBeVisible();
   await shot(page, '13-audience-error');
-
-  for (const [i, [path, heading]] of [
-    ['/policies/', 'Policies'],
-    ['/destinations/', 'Destinations']
-  ].entries()) {
-    await openApp(page, path, heading);
-    await shot(page, `${14 + i}-${path.replaceAll('/', '')}`);
-  }
 });
