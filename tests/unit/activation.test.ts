@@ -160,6 +160,62 @@ describe('activation', () => {
   });
 });
 
+describe('activation against hostile or stale input', () => {
+  it('sends the exit of a member whose batch was deleted, by its profile id', async () => {
+    const sb = await people();
+    const req = { audience: 'Gold', destination: 's3-csv', identities: ['Email'], incremental: true };
+    const report = await sb.ingest('People', 'email,tier\ndee@example.com,gold\n');
+    const first = await exported(sb, req);
+    const dee = rowsOf(csvOf(first).content).find((r) => r.Email === 'dee@example.com')!.profileId;
+    await sb.deleteBatch(report.batchId);
+    const next = await exported(sb, req);
+    expect(next).toMatchObject({ rows: 1, removed: 1 });
+    expect(rowsOf(csvOf(next).content)).toEqual([{ profileId: dee, Email: '', status: 'exited' }]);
+    sb.close();
+  });
+
+  it('refuses a saved activation with bad identities or attributes when it is saved', async () => {
+    const sb = await people();
+    const base = { destination: 'braze', audiences: ['Gold'], mode: 'full' as const, everyMinutes: null };
+    await expect(sb.createActivationFlow({ ...base, identities: ['Nope'] })).rejects.toMatchObject({
+      code: 'invalid_argument'
+    });
+    await expect(
+      sb.createActivationFlow({
+        ...base,
+        identities: ['profileId'],
+        attributes: 'tier' as unknown as string[]
+      })
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+    expect(await sb.activationFlows()).toEqual([]);
+    sb.close();
+  });
+
+  it('exports nothing from a saved activation one of whose audiences is gone', async () => {
+    const sb = await people();
+    await sb.createAudience({ name: 'Gold2', rule: 'tier = "gold"' });
+    const flow = await sb.createActivationFlow({
+      destination: 's3-csv',
+      audiences: ['Gold', 'Gold2'],
+      identities: ['Email'],
+      mode: 'full',
+      everyMinutes: 60
+    });
+    await sb.deleteAudience('Gold2');
+    await expect(sb.runActivationFlow(flow.id)).rejects.toMatchObject({ code: 'not_found' });
+    expect(await sb.activationRuns()).toEqual([]);
+    sb.close();
+  });
+
+  it('a file asked for by ids that are not text is a CdpError', async () => {
+    const sb = await people();
+    await expect(sb.activationFile({} as unknown as string, 'x')).rejects.toMatchObject({
+      code: 'invalid_argument'
+    });
+    sb.close();
+  });
+});
+
 describe('the demo stories’ last step', () => {
   it('partner prospects go to Facebook as hashed emails only, with the profile id as EXTERN_ID', async () => {
     const sb = await openSandbox({ template: 'securfinancial' });

@@ -144,6 +144,10 @@ describe('policies', () => {
     await expect(
       bad({ name: 'x', marketingAction: 'analytics', deny: { or: ['C1', { xor: ['C2'] }] } })
     ).rejects.toThrow(/deny\.or\[1\]/);
+    // a list with holes (new Array(2)) is refused, not stored to break every later check
+    await expect(
+      bad({ name: 'x', marketingAction: 'analytics', deny: { or: new Array(2) } })
+    ).rejects.toThrow(/deny\.or\[0\]/);
     let deep: unknown = 'C1';
     for (let i = 0; i < 40; i++) deep = { and: [deep] };
     await expect(bad({ name: 'x', marketingAction: 'analytics', deny: deep })).rejects.toThrow(/deeper/);

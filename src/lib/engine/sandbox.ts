@@ -292,7 +292,7 @@ export class SqlSandbox implements Sandbox {
     return listFlows(this.db);
   }
   async createActivationFlow(def: ActivationFlowDef): Promise<ActivationFlow> {
-    return insertFlow(this.db, def);
+    return insertFlow(this.db, this.nsMap(), def);
   }
   async deleteActivationFlow(flow: string): Promise<void> {
     deleteFlow(this.db, flow);

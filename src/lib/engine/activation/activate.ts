@@ -32,7 +32,7 @@ import { baseline, hasBaseline, recordRun } from './runs';
 
 const MAX_TARGET = 100;
 
-interface Plan {
+export interface Plan {
   audience: Audience;
   destination: DestinationDetails;
   identities: string[];
@@ -103,7 +103,12 @@ function checkAttributes(db: Database, req: ActivationRequest): AttributeMapping
   });
 }
 
-function plan(db: Database, namespaces: Map<string, Namespace>, req: ActivationRequest): Plan {
+/** The request checked and its policies evaluated, without reading members or writing anything. */
+export function planActivation(
+  db: Database,
+  namespaces: Map<string, Namespace>,
+  req: ActivationRequest
+): Plan {
   if (!req || typeof req !== 'object') {
     throw invalid('An activation is { audience, destination, identities, attributes? }.');
   }
@@ -141,7 +146,7 @@ export function reviewActivation(
   namespaces: Map<string, Namespace>,
   req: ActivationRequest
 ): ActivationReview {
-  const p = plan(db, namespaces, req);
+  const p = planActivation(db, namespaces, req);
   return {
     status: p.violations.length ? 'blocked' : 'allowed',
     violations: p.violations,
@@ -158,7 +163,7 @@ export async function activate(
   req: ActivationRequest,
   flow: string | null = null
 ): Promise<ActivationResult> {
-  const p = plan(db, namespaces, req);
+  const p = planActivation(db, namespaces, req);
   if (p.violations.length) return { status: 'blocked', violations: p.violations };
   // after the policies: data that may not go anywhere is reported as blocked, whatever else is wrong
   if (p.attributes.length && !p.destination.takesAttributes) {

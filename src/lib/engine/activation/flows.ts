@@ -6,7 +6,7 @@ import { invalid, notFound } from '../errors';
 import { newId, nowIso } from '../ids';
 import { findAudience } from '../segment/audiences';
 import type { ActivationFlow, ActivationFlowDef, ActivationResult, Namespace } from '../types';
-import { activate } from './activate';
+import { activate, planActivation } from './activate';
 import { findDestination } from './destinations';
 
 /** A day: the longest interval between runs the schedule offers. */
@@ -43,7 +43,11 @@ export function findFlow(db: Database, id: unknown): ActivationFlow {
 }
 
 /** Checks the parts that do not depend on policies (those are checked when it runs, every time). */
-export function insertFlow(db: Database, def: ActivationFlowDef): ActivationFlow {
+export function insertFlow(
+  db: Database,
+  namespaces: Map<string, Namespace>,
+  def: ActivationFlowDef
+): ActivationFlow {
   if (!def || typeof def !== 'object')
     throw invalid('A saved activation is { destination, audiences, ... }.');
   const destination = findDestination(db, def.destination);
@@ -52,6 +56,15 @@ export function insertFlow(db: Database, def: ActivationFlowDef): ActivationFlow
   }
   const audiences = [...new Set(def.audiences.map((a) => findAudience(db, a).name))];
   if (def.mode !== 'full' && def.mode !== 'incremental') throw invalid('mode is "full" or "incremental".');
+  // identities, attributes and targets checked as activate checks them, so a bad flow is refused now,
+  // not on its first scheduled run
+  const checked = planActivation(db, namespaces, {
+    audience: audiences[0],
+    destination: destination.id,
+    identities: def.identities,
+    ...(def.attributes !== undefined ? { attributes: def.attributes } : {}),
+    ...(def.targets !== undefined ? { targets: def.targets } : {})
+  });
   const every = def.everyMinutes;
   if (every !== null && (!Number.isSafeInteger(every) || every < 1 || every > MAX_MINUTES)) {
     throw invalid(`everyMinutes is null (once) or 1 to ${MAX_MINUTES}.`);
@@ -59,9 +72,11 @@ export function insertFlow(db: Database, def: ActivationFlowDef): ActivationFlow
   const stored: ActivationFlowDef = {
     destination: destination.id,
     audiences,
-    identities: Array.isArray(def.identities) ? [...def.identities] : [],
-    ...(def.attributes ? { attributes: [...def.attributes] } : {}),
-    ...(def.targets ? { targets: { ...def.targets } } : {}),
+    identities: checked.identities,
+    ...(def.attributes !== undefined ? { attributes: checked.attributes.map((a) => a.path) } : {}),
+    ...(def.targets !== undefined
+      ? { targets: Object.fromEntries(checked.attributes.map((a) => [a.path, a.target])) }
+      : {}),
     mode: def.mode,
     everyMinutes: every
   };
@@ -92,24 +107,31 @@ export async function runFlow(
 ): Promise<{ flow: ActivationFlow; results: ActivationResult[] }> {
   const flow = findFlow(db, id);
   const at = nowIso();
+  // every audience must still exist before any is exported: a flow half run and then failed would
+  // stay due and export its first audiences again on every tick
+  for (const audience of flow.audiences) findAudience(db, audience);
   const results: ActivationResult[] = [];
-  for (const audience of flow.audiences) {
-    results.push(
-      await activate(
-        db,
-        namespaces,
-        {
-          audience,
-          destination: flow.destination,
-          identities: flow.identities,
-          ...(flow.attributes ? { attributes: flow.attributes } : {}),
-          ...(flow.targets ? { targets: flow.targets } : {}),
-          incremental: flow.mode === 'incremental'
-        },
-        flow.id
-      )
-    );
+  try {
+    for (const audience of flow.audiences) {
+      results.push(
+        await activate(
+          db,
+          namespaces,
+          {
+            audience,
+            destination: flow.destination,
+            identities: flow.identities,
+            ...(flow.attributes ? { attributes: flow.attributes } : {}),
+            ...(flow.targets ? { targets: flow.targets } : {}),
+            incremental: flow.mode === 'incremental'
+          },
+          flow.id
+        )
+      );
+    }
+  } finally {
+    // a run that exported anything counts, so a later failure does not make it due again at once
+    if (results.length) markFlowRun(db, flow.id, at);
   }
-  markFlowRun(db, flow.id, at);
   return { flow: findFlow(db, flow.id), results };
 }

@@ -3,7 +3,7 @@
 // audience) last received, which the next incremental run is compared with.
 import type { Database } from '../db/sqlite';
 import { all, one, run } from '../db/sql';
-import { notFound } from '../errors';
+import { invalid, notFound } from '../errors';
 import type { ActivationFile, ActivationRun } from '../types';
 
 /** Runs per destination whose file contents are kept; older runs keep their counts and file names. */
@@ -53,6 +53,9 @@ export function listRuns(db: Database, destination?: string): ActivationRun[] {
 }
 
 export function runFile(db: Database, runId: string, name: string): ActivationFile {
+  if (typeof runId !== 'string' || typeof name !== 'string') {
+    throw invalid('An activation file is named by its run id and file name.');
+  }
   const r = one<{ name: string; mime_type: string; content: string }>(db, {
     sql: 'SELECT name, mime_type, content FROM activation_files WHERE run_id = ? AND name = ?',
     params: [runId, name]

@@ -27,7 +27,8 @@ export function checkExpr(expr: unknown): LabelExpr {
         if (!Array.isArray(list) || list.length === 0) {
           throw invalid(`${at}: "${op}" holds a non-empty list of label expressions.`);
         }
-        const items = list.map((x, i) => walk(x, `${at}.${op}[${i}]`, depth + 1));
+        // Array.from visits holes too (map skips them), so a sparse list is refused, not stored
+        const items = Array.from(list as unknown[], (x, i) => walk(x, `${at}.${op}[${i}]`, depth + 1));
         return op === 'and' ? { and: items } : { or: items };
       }
     }

@@ -108,7 +108,10 @@ export async function prepareMembers(
         if (hash) toHash.push(value);
       }
     }
-    if (values.length === 0 && !profileIdAccepted) {
+    // a member who left is named by its profile id where the destination keeps one, even when the
+    // identities it was sent with are gone (its batch deleted): the exit must still reach it
+    const exitById = member.status === 'exited' && takesProfileId;
+    if (values.length === 0 && !profileIdAccepted && !exitById) {
       excluded++;
       continue;
     }
