@@ -381,7 +381,7 @@ describe('braze', () => {
     const { header, rows } = table(out.files[0]);
     expect(header).toEqual(['external_id', 'email', 'phone', 'first_name', 'points', 'audience_high_value']);
     expect(rows).toEqual([
-      ['pf-1', 'ana@example.com', "'+14155550142", 'Ana', '1200', 'true'],
+      ['pf-1', 'ana@example.com', '+14155550142', 'Ana', '1200', 'true'],
       ['pf-2', 'bo@example.com', '', '', '', 'true']
     ]);
     expect(out).toMatchObject({ rows: 2, identitiesActivated: 5, excluded: 0 });
@@ -563,6 +563,13 @@ describe('file destinations (s3-csv, sftp-csv)', () => {
     expect(audienceSlug({ id: 'aud_1', name: '  Élite Clients — NY/CA!! ' })).toBe('elite-clients-ny-ca');
     expect(audienceSlug({ id: 'aud_7', name: '高価値' })).toBe('aud-7');
     expect(audienceSlug({ id: '!!', name: '??' })).toBe('audience');
+    // 300 characters would make a 326-character file name: cut at a word, told apart by the id
+    const long = 'Customers who bought twice '.repeat(12);
+    const a = audienceSlug({ id: 'aud_a', name: long });
+    const b = audienceSlug({ id: 'aud_b', name: long });
+    expect(a.length).toBeLessThanOrEqual(60);
+    expect(a).toMatch(/^customers-who-bought-twice-customers-[a-z-]*-[0-9a-z]{6}$/);
+    expect(a).not.toBe(b);
     expect(() => fileTimestamp(new Date('nope'))).toThrow(CdpError);
   });
 
@@ -715,6 +722,10 @@ describe('formula injection', () => {
     expect(csvCell('=1+1', { formulaSafe: true })).toBe(`"'=1+1"`);
     expect(csvCell('=1+1', { formulaSafe: false })).toBe('=1+1');
     expect(csvCell(-5, { formulaSafe: true })).toBe('-5');
+    // a signed number can only be itself: Braze must read the phone, not "'+14155550142"
+    expect(csvCell('+14155550142', { formulaSafe: true })).toBe('+14155550142');
+    expect(csvCell('-12.50', { formulaSafe: true })).toBe('-12.50');
+    expect(csvCell('+1+1', { formulaSafe: true })).toBe(`"'+1+1"`);
     expect(csvCell('plain', { formulaSafe: true })).toBe('plain');
     expect(csvCell('a,b', { formulaSafe: true })).toBe('"a,b"');
   });

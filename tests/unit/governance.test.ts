@@ -158,6 +158,50 @@ describe('policies', () => {
     sb.close();
   });
 
+  it('spell a label one way wherever it is written, whatever case it was given in', async () => {
+    const sb = await openSandbox();
+    await sb.createLabel({ id: 'PARTNER_B', name: 'Partner B' });
+    const policy = await sb.createPolicy({
+      name: 'Lower case',
+      marketingAction: 'emailTargeting',
+      deny: { or: ['c2', 'partner_b', 'unknown_x'] }
+    });
+    expect(policy.deny).toEqual({ or: ['C2', 'PARTNER_B', 'unknown_x'] });
+    const check = await sb.checkPolicies({ marketingAction: 'emailTargeting', labels: ['c2'] });
+    expect(check.allowed).toBe(false);
+    expect(check.violations[0].labels).toEqual(['C2']);
+
+    await sb.createSchema({
+      name: 'Mixed',
+      class: 'profile',
+      fields: [{ ...EMAIL_KEY, labels: ['i1', 'I1', 'third_party'] }]
+    });
+    const ds = await sb.createDataset({ name: 'Mixed data', schema: 'Mixed', labels: ['c2', 'C2'] });
+    expect(ds.labels).toEqual(['C2']);
+    expect((await sb.setDatasetLabels('Mixed data', ['C5', 'c5', 'partner_b'])).labels).toEqual([
+      'C5',
+      'PARTNER_B'
+    ]);
+    const schema = (await sb.schemas()).find((x) => x.name === 'Mixed')!;
+    expect(schema.fields[0].labels).toEqual(['I1', 'THIRD_PARTY']);
+    sb.close();
+  });
+
+  it('refuse a change they do not have, a description that is not text and a name past 200 characters', async () => {
+    const sb = await openSandbox();
+    const p = await sb.createPolicy({ name: 'P', marketingAction: 'analytics', deny: 'C1' });
+    const update = (patch: unknown) => sb.updatePolicy(p.id, patch as Parameters<Sandbox['updatePolicy']>[1]);
+    await expect(update(['enabled'])).rejects.toThrow(/an object of its fields/);
+    await expect(update({ enabeld: false })).rejects.toThrow(/no field "enabeld"/);
+    await expect(update({ description: 42 })).rejects.toThrow(/description is text/);
+    await expect(update({ name: 'x'.repeat(201) })).rejects.toThrow(/at most 200 characters/);
+    await expect(
+      sb.createPolicy({ name: 'y'.repeat(201), marketingAction: 'analytics', deny: 'C1' })
+    ).rejects.toThrow(/at most 200 characters/);
+    expect((await sb.policies()).find((x) => x.id === p.id)).toMatchObject({ name: 'P', enabled: true });
+    sb.close();
+  });
+
   it('ship with the securfinancial template: partner data kept out of email, onsite and data science', async () => {
     const sb = await openSandbox({ template: 'securfinancial' });
     const policies = await sb.policies();

@@ -336,10 +336,12 @@ describe('the row errors download', () => {
     const reader = csvReader();
     const recs = [...reader.push(csv), ...reader.end()];
     expect(recs[0].values!.column).toBe(`'=HYPERLINK("http://x")`);
-    for (const start of ['+1', '-1', '@SUM(A1)', '\tx', '\rx']) {
-      const { csvCell } = await import('../../src/lib/engine/format/csv');
+    const { csvCell } = await import('../../src/lib/engine/format/csv');
+    for (const start of ['+1+A1', '-1+cmd', '@SUM(A1)', '\tx', '\rx']) {
       expect(csvCell(start, { formulaSafe: true }).replace(/^"/, '')).toMatch(/^'/);
     }
+    // a signed number can only evaluate to itself: left as it is
+    for (const n of ['+1', '-1', '+14155550142']) expect(csvCell(n, { formulaSafe: true })).toBe(n);
   });
 });
 

@@ -52,6 +52,22 @@ describe('persistent profile ids', () => {
     sb.close();
   });
 
+  it('never gives a new person the id of a deleted profile, even after a reload', async () => {
+    const sb = await sandbox();
+    await sb.ingest('People', `${HEADER}\na@x.com,,,2024-01-01T00:00:00Z\n`);
+    const gone = await sb.ingest('People', `${HEADER}\nb@x.com,,E9,2024-01-02T00:00:00Z\n`);
+    const deleted = await idOf(sb, 'Email', 'b@x.com');
+    await sb.deleteBatch(gone.batchId);
+    expect(await idOf(sb, 'profileId', deleted!)).toBeUndefined();
+    // Destinations keyed by profile id still hold the deleted person: a new one must not take the id
+    await sb.ingest('People', `${HEADER}\nc@x.com,,,2024-01-03T00:00:00Z\n`);
+    const fresh = await idOf(sb, 'Email', 'c@x.com');
+    expect(fresh).not.toBe(deleted);
+    const reopened = await openSandbox({ bytes: await sb.export() });
+    await reopened.ingest('People', `${HEADER}\nd@x.com,,,2024-01-04T00:00:00Z\n`);
+    expect([deleted, fresh]).not.toContain(await idOf(reopened, 'Email', 'd@x.com'));
+  });
+
   it('deleting a batch leaves the same profiles as never having ingested it, every id resolving', async () => {
     const email = fc.constantFrom('a@x.com', 'b@x.com', 'c@x.com', 'd@x.com');
     const maybe = (arb: fc.Arbitrary<string>) => fc.option(arb, { nil: '' });
@@ -135,7 +151,8 @@ describe('persistent profile ids', () => {
             DROP TABLE seg_state; DROP TABLE profile_changes;
             DROP TABLE record_claims; DROP INDEX records_dedupe; ALTER TABLE records DROP COLUMN occurrence;
             CREATE UNIQUE INDEX records_dedupe ON records(dataset_id, hash);
-            ALTER TABLE batches DROP COLUMN rows_already_stored;
+            ALTER TABLE batches DROP COLUMN rows_already_stored; ALTER TABLE batches DROP COLUMN records_matched;
+            ALTER TABLE batches DROP COLUMN profiles_created; ALTER TABLE batches DROP COLUMN profiles_after;
             ALTER TABLE datasets DROP COLUMN labels; DROP TABLE custom_labels; DROP TABLE custom_marketing_actions;
             DROP TABLE policies; DROP TABLE destination_settings; DROP TABLE activation_flows;
             DROP TABLE activation_runs; DROP TABLE activation_files; DROP TABLE activation_members;

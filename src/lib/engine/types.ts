@@ -104,6 +104,15 @@ export interface BatchReport {
   finishedAt: string;
   /** Profiles whose identity graph this batch changed. */
   profilesTouched: number;
+  /** Of rowsIngested, the records whose identities reached a profile that existed before this batch. */
+  recordsMatched: number;
+  /** Profiles that did not exist before this batch and do after it. */
+  profilesCreated: number;
+  /**
+   * Profiles in the sandbox when this batch finished (the profile count over time); null for batches of
+   * a sandbox saved before Pocket CDP recorded it.
+   */
+  profilesAfter: number | null;
 }
 
 export interface ProfileIdentity {

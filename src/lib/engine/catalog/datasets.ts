@@ -48,7 +48,7 @@ export function insertDataset(db: Database, def: DatasetDef): Dataset {
   if (typeof def.schema !== 'string') throw invalid('A dataset needs a schema (its name or id).');
   const schema = findSchema(db, def.schema);
   const name = def.name.trim();
-  const labels = def.labels === undefined ? [] : checkLabelIds(def.labels, `Dataset "${name}"`);
+  const labels = def.labels === undefined ? [] : checkLabelIds(db, def.labels, `Dataset "${name}"`);
   if (all(db, { sql: 'SELECT 1 FROM datasets WHERE name = ? COLLATE NOCASE', params: [name] }).length) {
     throw new CdpError('already_exists', `A dataset named "${name}" already exists.`);
   }
@@ -63,7 +63,7 @@ export function insertDataset(db: Database, def: DatasetDef): Dataset {
 /** A dataset's own labels, replaced; its fields inherit them (governance/lineage.ts). */
 export function setDatasetLabels(db: Database, nameOrId: string, labels: string[]): Dataset {
   const ds = findDataset(db, nameOrId);
-  const checked = checkLabelIds(labels, `Dataset "${ds.name}"`);
+  const checked = checkLabelIds(db, labels, `Dataset "${ds.name}"`);
   run(db, { sql: 'UPDATE datasets SET labels = ? WHERE id = ?', params: [JSON.stringify(checked), ds.id] });
   return findDataset(db, ds.id);
 }

@@ -55,6 +55,9 @@ function checkField(db: Database, f: FieldDef, i: number): FieldDef {
     if (!ns) throw invalid(`${where}: identity namespace "${f.identity.namespace}" does not exist.`);
     if (f.type !== 'string') throw invalid(`${where}: an identity field is a string.`);
   }
+  if (f.labels !== undefined && !Array.isArray(f.labels)) {
+    throw invalid(`${where}: labels are a list of label ids such as C2, I1 or THIRD_PARTY.`);
+  }
   for (const label of f.labels ?? []) {
     if (typeof label !== 'string' || !CUSTOM_LABEL_ID.test(label)) {
       throw invalid(`${where}: label "${String(label)}" is not a label id such as C2, I1 or THIRD_PARTY.`);
@@ -68,7 +71,7 @@ function checkField(db: Database, f: FieldDef, i: number): FieldDef {
     const ns = getNamespace(db, f.identity.namespace)!;
     out.identity = { namespace: ns.code, ...(f.identity.primary ? { primary: true } : {}) };
   }
-  if (f.labels?.length) out.labels = [...new Set(f.labels)];
+  if (f.labels?.length) out.labels = checkLabelIds(db, f.labels, where);
   return out;
 }
 
@@ -152,8 +155,8 @@ export function labelSchemaFields(
   if (!change || !Array.isArray(change.fields) || change.fields.length === 0) {
     throw invalid('Choose the fields to label: { fields: [paths], add?: [labels], remove?: [labels] }.');
   }
-  const add = checkLabelIds(change.add ?? [], `Schema "${schema.name}"`);
-  const remove = new Set(checkLabelIds(change.remove ?? [], `Schema "${schema.name}"`));
+  const add = checkLabelIds(db, change.add ?? [], `Schema "${schema.name}"`);
+  const remove = new Set(checkLabelIds(db, change.remove ?? [], `Schema "${schema.name}"`));
   const paths = new Set(schema.fields.map((f) => f.path));
   for (const p of change.fields) {
     if (typeof p !== 'string' || !paths.has(p)) {

@@ -122,6 +122,13 @@ const MIGRATIONS: string[] = [
   CREATE TABLE activation_members (
     destination TEXT NOT NULL, audience_id TEXT NOT NULL, pid INTEGER NOT NULL,
     PRIMARY KEY (destination, audience_id, pid)) WITHOUT ROWID;
+  `,
+  // What each batch did to the profiles (../ingest/batchWriter.ts profileOutcome): records that joined
+  // an existing profile, profiles it made, and the profile count after it — null where not recorded.
+  `
+  ALTER TABLE batches ADD COLUMN records_matched INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE batches ADD COLUMN profiles_created INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE batches ADD COLUMN profiles_after INTEGER;
   `
 ];
 

@@ -4,6 +4,11 @@
 const NEEDS_QUOTES = /[",\r\n]/;
 /** What a spreadsheet reads as the start of a formula (OWASP's CSV injection list) */
 const FORMULA_START = /^[=+\-@\t\r\n]/;
+/**
+ * A signed number is a formula that can only be that number: an E.164 phone (+14155550142) or a
+ * negative balance stays as it is, so the platforms that import these files read the real value.
+ */
+const PLAIN_NUMBER = /^[+-]\d+(\.\d+)?$/;
 
 export interface CellOptions {
   /**
@@ -24,7 +29,8 @@ export function csvCell(value: unknown, { formulaSafe }: CellOptions): string {
         : JSON.stringify(value);
   // An escaped cell is quoted as well, so a spreadsheet takes the whole cell as text and a CSV reader
   // gets back exactly '=... whatever follows the quote.
-  const escaped = formulaSafe && typeof value === 'string' && FORMULA_START.test(text);
+  const escaped =
+    formulaSafe && typeof value === 'string' && FORMULA_START.test(text) && !PLAIN_NUMBER.test(text);
   if (escaped) text = `'${text}`;
   return escaped || NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

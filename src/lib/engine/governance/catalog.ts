@@ -89,17 +89,29 @@ export function findMarketingAction(db: Database, id: unknown): MarketingAction 
 }
 
 /**
- * Label ids as given, checked for form. A label need not be defined to be applied or denied: a schema
- * made through the API may carry a contract's own label ids, and a policy on them must still hold.
+ * How a label id is spelled wherever it is stored: label ids are case-insensitive (createLabel refuses
+ * "c2" next to "C2"), so a known label takes its catalog spelling — a policy denying "c2" must deny the
+ * fields labelled C2. A label need not be defined to be applied or denied (a schema made through the
+ * API may carry a contract's own label ids); an unknown one keeps the spelling it was given.
  */
-export function checkLabelIds(labels: unknown, where: string): string[] {
+export function labelSpelling(db: Database): (id: string) => string {
+  const known = new Map(listLabels(db).map((l) => [l.id.toLowerCase(), l.id]));
+  return (id) => known.get(id.toLowerCase()) ?? id;
+}
+
+/** Label ids checked for form, in their stored spelling, each once (whatever its case). */
+export function checkLabelIds(db: Database, labels: unknown, where: string): string[] {
   if (!Array.isArray(labels)) throw invalid(`${where}: labels are a list of label ids.`);
+  const spell = labelSpelling(db);
+  const out = new Map<string, string>();
   for (const l of labels as unknown[]) {
     if (typeof l !== 'string' || !CUSTOM_LABEL_ID.test(l)) {
       throw invalid(`${where}: "${String(l)}" is not a label id such as C2, I1 or THIRD_PARTY.`, {
         label: l
       });
     }
+    const id = spell(l);
+    if (!out.has(id.toLowerCase())) out.set(id.toLowerCase(), id);
   }
-  return [...new Set(labels as string[])];
+  return [...out.values()];
 }

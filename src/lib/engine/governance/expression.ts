@@ -7,8 +7,11 @@ import { CUSTOM_LABEL_ID } from './labels';
 const MAX_DEPTH = 16;
 const MAX_TERMS = 200;
 
-/** The expression checked and copied (no extra keys), or an error that says where it is wrong. */
-export function checkExpr(expr: unknown): LabelExpr {
+/**
+ * The expression checked and copied (no extra keys), each label in its stored spelling, or an error
+ * that says where it is wrong.
+ */
+export function checkExpr(expr: unknown, spell: (id: string) => string = (id) => id): LabelExpr {
   let terms = 0;
   const walk = (e: unknown, at: string, depth: number): LabelExpr => {
     if (depth > MAX_DEPTH)
@@ -17,7 +20,7 @@ export function checkExpr(expr: unknown): LabelExpr {
     if (typeof e === 'string') {
       if (!CUSTOM_LABEL_ID.test(e))
         throw invalid(`${at}: "${e}" is not a label id such as C2 or THIRD_PARTY.`);
-      return e;
+      return spell(e);
     }
     if (e && typeof e === 'object' && !Array.isArray(e)) {
       const keys = Object.keys(e);

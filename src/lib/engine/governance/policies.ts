@@ -5,7 +5,7 @@ import { all, one, run } from '../db/sql';
 import { CdpError, invalid, notFound } from '../errors';
 import { newId, nowIso } from '../ids';
 import type { LabelExpr, Policy, PolicyCheck, PolicyDef } from '../types';
-import { checkLabelIds, findMarketingAction } from './catalog';
+import { checkLabelIds, findMarketingAction, labelSpelling } from './catalog';
 import { checkExpr, denyingLabels } from './expression';
 
 interface Row {
@@ -46,8 +46,15 @@ export function findPolicy(db: Database, nameOrId: unknown): Policy {
   return fromRow(r);
 }
 
+const POLICY_FIELDS = ['name', 'description', 'marketingAction', 'deny', 'enabled'];
+/** Names show in lists, violations and file names: a paragraph is not a name. */
+const MAX_NAME = 200;
+
 function checkName(db: Database, name: unknown, except?: string): string {
   if (typeof name !== 'string' || !name.trim()) throw invalid('A policy needs a name.');
+  if (name.trim().length > MAX_NAME) {
+    throw invalid(`A policy name is at most ${MAX_NAME} characters (this one has ${name.trim().length}).`);
+  }
   const taken = one<{ id: string }>(db, {
     sql: 'SELECT id FROM policies WHERE name = ? COLLATE NOCASE',
     params: [name.trim()]
@@ -56,6 +63,11 @@ function checkName(db: Database, name: unknown, except?: string): string {
     throw new CdpError('already_exists', `A policy named "${name.trim()}" already exists.`, { name });
   }
   return name.trim();
+}
+
+function checkDescription(description: unknown): string {
+  if (typeof description !== 'string') throw invalid("A policy's description is text.");
+  return description.trim();
 }
 
 function checkEnabled(enabled: unknown): boolean {
@@ -69,9 +81,9 @@ export function insertPolicy(db: Database, def: PolicyDef): Policy {
   if (!def || typeof def !== 'object') throw invalid('A policy is { name, marketingAction, deny }.');
   const name = checkName(db, def.name);
   const action = findMarketingAction(db, def.marketingAction);
-  const deny = checkExpr(def.deny);
+  const deny = checkExpr(def.deny, labelSpelling(db));
   const enabled = checkEnabled(def.enabled);
-  const description = typeof def.description === 'string' ? def.description.trim() : '';
+  const description = def.description === undefined ? '' : checkDescription(def.description);
   const id = newId('policy');
   const now = nowIso();
   run(db, {
@@ -84,20 +96,23 @@ export function insertPolicy(db: Database, def: PolicyDef): Policy {
 
 export function updatePolicy(db: Database, nameOrId: string, patch: Partial<PolicyDef>): Policy {
   const policy = findPolicy(db, nameOrId);
-  if (!patch || typeof patch !== 'object') throw invalid('A policy change is an object of its fields.');
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) {
+    throw invalid('A policy change is an object of its fields.');
+  }
+  const unknown = Object.keys(patch).filter((k) => !POLICY_FIELDS.includes(k));
+  if (unknown.length) {
+    throw invalid(`A policy has no field "${unknown[0]}" (it has ${POLICY_FIELDS.join(', ')}).`, {
+      field: unknown[0]
+    });
+  }
   const next = {
     name: patch.name === undefined ? policy.name : checkName(db, patch.name, policy.id),
-    description:
-      patch.description === undefined
-        ? policy.description
-        : typeof patch.description === 'string'
-          ? patch.description.trim()
-          : policy.description,
+    description: patch.description === undefined ? policy.description : checkDescription(patch.description),
     marketingAction:
       patch.marketingAction === undefined
         ? policy.marketingAction
         : findMarketingAction(db, patch.marketingAction).id,
-    deny: patch.deny === undefined ? policy.deny : checkExpr(patch.deny),
+    deny: patch.deny === undefined ? policy.deny : checkExpr(patch.deny, labelSpelling(db)),
     enabled: patch.enabled === undefined ? policy.enabled : checkEnabled(patch.enabled)
   };
   run(db, {
@@ -140,7 +155,7 @@ export function deniedBy(
 /** "May these labels be used for this action?" */
 export function checkPolicies(db: Database, req: { labels: string[]; marketingAction: string }): PolicyCheck {
   if (!req || typeof req !== 'object') throw invalid('A policy check is { labels, marketingAction }.');
-  const labels = new Set(checkLabelIds(req.labels, 'Policy check'));
+  const labels = new Set(checkLabelIds(db, req.labels, 'Policy check'));
   const action = findMarketingAction(db, req.marketingAction);
   const policies = listPolicies(db);
   const found = (which: 'enabled' | 'drafts') =>

@@ -8,6 +8,7 @@
 // profile_ids holds only what differs from that default (home = pno, not merged): aliases, moved homes,
 // and numbers reserved for evicted identities whose own iid was taken.
 import type { Database } from '../db/sqlite';
+import { writeMeta } from '../db/meta';
 import { all, inChunks, one } from '../db/sql';
 
 interface NumberRow {
@@ -26,14 +27,26 @@ export interface Grouping {
   allocate: () => number;
 }
 
-/** The highest number used by an identity or a profile, so new ones never collide. */
+/**
+ * The highest number ever used by an identity or a profile, so new ones never collide, not even with
+ * a deleted profile's: a destination that received pf-000002 still holds that person, and a new one
+ * taking the id would be merged into them there.
+ */
 export function maxNumber(db: Database): number {
   return Number(
     one<{ m: number }>(db, {
       sql: `SELECT max(coalesce((SELECT max(iid) FROM identities), 0),
-                       coalesce((SELECT max(pno) FROM profile_ids), 0)) AS m`
+                       coalesce((SELECT max(pno) FROM profile_ids), 0),
+                       coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '${HIGH_WATER}'), 0)) AS m`
     })!.m
   );
+}
+
+const HIGH_WATER = 'numbersUsed';
+
+/** Called before identities are deleted: the numbers they (and their profiles) had stay used. */
+export function keepNumbersUsed(db: Database): void {
+  writeMeta(db, HIGH_WATER, String(maxNumber(db)));
 }
 
 /**

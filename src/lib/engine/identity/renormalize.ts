@@ -10,6 +10,7 @@ import { invalidateSnapshots } from '../segment/snapshot';
 import type { Namespace } from '../types';
 import { normalizeIdentity } from './normalize';
 import { readIdentitySettings } from './settings';
+import { keepNumbersUsed } from './persistentIds';
 import { parseIds, restitchFrom } from './store';
 
 /** The form identity values are stored in; a sandbox below it is brought up to it when opened. */
@@ -77,6 +78,7 @@ function mergeInto(db: Database, from: number, into: number): void {
           WHERE iid = :into`,
     params: { ':from': from, ':into': into }
   });
+  keepNumbersUsed(db);
   run(db, { sql: 'DELETE FROM identities WHERE iid = ?', params: [from] });
 }
 

@@ -3,7 +3,7 @@
 import type { Database } from '../db/sqlite';
 import { all, inChunks, run } from '../db/sql';
 import { logProfileChanges } from '../segment/snapshot';
-import { assignProfileNumbers, maxNumber } from './persistentIds';
+import { assignProfileNumbers, keepNumbersUsed, maxNumber } from './persistentIds';
 import type { Namespace } from '../types';
 import { stitch, type StitchNode, type StitchRecord } from './stitch';
 
@@ -128,6 +128,7 @@ export function restitchFrom(db: Database, namespaces: Map<string, Namespace>, s
 
 /** After records are deleted: identities no record holds any more leave; first/last seen are redone. */
 export function refreshIdentities(db: Database, iids: number[]): number[] {
+  keepNumbersUsed(db);
   const gone: number[] = [];
   for (const iid of iids) {
     const r = all<{ n: number; first: string | null; last: string | null }>(db, {

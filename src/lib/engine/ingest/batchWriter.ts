@@ -34,6 +34,8 @@ export class BatchWriter {
   // identities and profiles draw from one sequence: a profile number never names another's identity
   private maxIid: number;
   private maxRid: number;
+  /** Every number at or below it named an identity or a profile before this batch. */
+  private readonly before: number;
 
   constructor(
     private readonly db: Database,
@@ -41,7 +43,7 @@ export class BatchWriter {
     private readonly dataset: Dataset,
     private readonly seq: number
   ) {
-    this.maxIid = maxNumber(db);
+    this.maxIid = this.before = maxNumber(db);
     this.maxRid = Number(
       one<{ m: number }>(db, { sql: 'SELECT coalesce(max(rid), 0) AS m FROM records' })!.m
     );
@@ -183,6 +185,36 @@ export class BatchWriter {
    * Profiles the batch produced: of the numbers found chunk by chunk, those still held by a graph (one a
    * later chunk merged away lives on in the number it merged into, which that chunk found).
    */
+  /**
+   * What the batch did to the profiles, for its report: its records (stored or claimed) that reached a
+   * profile that existed before it, and the profiles numbered after it began (new people, and parts of a
+   * split). A profile is a graph some profile record is keyed in (../profile/kind.ts).
+   */
+  profileOutcome(): { recordsMatched: number; profilesCreated: number } {
+    const n = (sql: string, params: number[] = []) =>
+      Number(one<{ n: number }>(this.db, { sql, params })?.n ?? 0);
+    return {
+      recordsMatched:
+        n(
+          `SELECT count(*) AS n FROM records r JOIN identities i ON i.iid = r.fkey
+            WHERE r.batch_seq = ? AND i.comp <= ?`,
+          [this.seq, this.before]
+        ) +
+        n(
+          `SELECT count(*) AS n FROM record_claims c JOIN records r ON r.rid = c.rid
+             JOIN identities i ON i.iid = r.fkey WHERE c.batch_seq = ? AND i.comp <= ?`,
+          [this.seq, this.before]
+        ),
+      profilesCreated: n(
+        `SELECT count(*) AS n FROM (SELECT DISTINCT comp FROM identities WHERE comp > ?) c
+          WHERE EXISTS (SELECT 1 FROM identities j JOIN records r ON r.fkey = j.iid
+                          JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1
+                         WHERE j.comp = c.comp)`,
+        [this.before]
+      )
+    };
+  }
+
   profilesTouched(): number {
     return inChunks([...this.graphs], (c, m) =>
       all<{ n: number }>(this.db, {

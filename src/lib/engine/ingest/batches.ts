@@ -22,6 +22,9 @@ interface BatchRow {
   started_at: string;
   finished_at: string;
   profiles_touched: number;
+  records_matched: number;
+  profiles_created: number;
+  profiles_after: number | null;
 }
 
 /** In ingest order; only one dataset's when its id is given. */
@@ -46,7 +49,10 @@ export function listBatches(db: Database, datasetId?: string): BatchReport[] {
     bytes: r.bytes,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
-    profilesTouched: r.profiles_touched
+    profilesTouched: r.profiles_touched,
+    recordsMatched: r.records_matched,
+    profilesCreated: r.profiles_created,
+    profilesAfter: r.profiles_after
   }));
 }
 

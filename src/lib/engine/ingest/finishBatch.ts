@@ -45,8 +45,9 @@ export function batchStatus(o: Outcome): { status: BatchReport['status']; reason
 export function saveBatch(db: Database, seq: number, datasetId: string, r: BatchReport): void {
   run(db, {
     sql: `INSERT INTO batches (seq, id, dataset_id, status, rows_read, rows_ingested, rows_failed, errors, warnings,
-            file_name, format, bytes, started_at, finished_at, profiles_touched, rows_already_stored)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+            file_name, format, bytes, started_at, finished_at, profiles_touched, rows_already_stored,
+            records_matched, profiles_created, profiles_after)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     params: [
       seq,
       r.batchId,
@@ -63,7 +64,10 @@ export function saveBatch(db: Database, seq: number, datasetId: string, r: Batch
       r.startedAt,
       r.finishedAt,
       r.profilesTouched,
-      r.rowsAlreadyStored
+      r.rowsAlreadyStored,
+      r.recordsMatched,
+      r.profilesCreated,
+      r.profilesAfter
     ]
   });
 }

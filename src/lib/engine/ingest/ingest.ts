@@ -13,6 +13,7 @@ import { csvReader } from './csv';
 import { detectFormat, type Format } from './detect';
 import { batchStatus, ErrorList, saveBatch } from './finishBatch';
 import { jsonReader, ndjsonReader } from './json';
+import { countProfiles } from '../profile/kind';
 import type { RecordReader } from './reader';
 import { MAX_IDENTITIES_PER_RECORD, RowMapper } from './rowMapper';
 import { NotUtf8Error, textChunks, totalBytesOf } from './source';
@@ -93,6 +94,7 @@ export async function ingestFile(
   let cancelled = false;
   let fileError: RowError | null = null;
   let profilesTouched = 0;
+  let outcome = { recordsMatched: 0, profilesCreated: 0 };
 
   const writer = new BatchWriter(db, ctx.namespaces, dataset, seq);
   db.run('BEGIN');
@@ -141,6 +143,7 @@ export async function ingestFile(
     if (status === 'partial' || status === 'success') {
       writer.flush();
       profilesTouched = writer.profilesTouched();
+      outcome = writer.profileOutcome();
     }
   } catch (e) {
     // A stitch or storage failure anywhere in the file: the same listed, failed batch
@@ -164,6 +167,7 @@ export async function ingestFile(
     rowsIngested = 0;
     rowsAlreadyStored = 0;
     profilesTouched = 0;
+    outcome = { recordsMatched: 0, profilesCreated: 0 };
   }
   const errors = bad.errors;
   if (reason) errors.unshift(reason);
@@ -191,7 +195,9 @@ export async function ingestFile(
     bytes: totalBytes,
     startedAt,
     finishedAt: nowIso(),
-    profilesTouched
+    profilesTouched,
+    ...outcome,
+    profilesAfter: countProfiles(db)
   };
   saveBatch(db, seq, dataset.id, report);
   if (status !== 'failed' && status !== 'cancelled') db.run('COMMIT');

@@ -58,6 +58,16 @@ export function kindSql(partner: string, where?: string): string {
            GROUP BY comp`;
 }
 
+/** How many profiles there are: the graphs that key a record of a profile-enabled dataset, as kindSql's rows. */
+export function countProfiles(db: Database): number {
+  return Number(
+    all<{ n: number }>(db, {
+      sql: `SELECT count(DISTINCT i.comp) AS n FROM records r JOIN identities i ON i.iid = r.fkey
+              JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1`
+    })[0]?.n ?? 0
+  );
+}
+
 /** One row per profile: its number (comp), its kind and when it was last updated. */
 export function profileKinds(db: Database, where?: Query): Query {
   const partner = partnerDatasetIds(db);

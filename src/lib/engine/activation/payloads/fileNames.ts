@@ -16,9 +16,27 @@ export function slug(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** The audience part of a name: its name's slug, else its id's (a name of only CJK or symbols), never ''. */
+/** Long enough to read, short enough that a file name stays well inside every file system's 255 bytes. */
+const MAX_SLUG = 60;
+
+/**
+ * The audience part of a name: its name's slug, else its id's (a name of only CJK or symbols), never ''.
+ * A slug past MAX_SLUG is cut at a word and ends in a few characters of the audience id, so two long
+ * names that begin alike still name different files.
+ */
 export function audienceSlug(audience: PayloadRequest['audience']): string {
-  return slug(audience.name) || slug(audience.id) || 'audience';
+  const full = slug(audience.name) || slug(audience.id) || 'audience';
+  if (full.length <= MAX_SLUG) return full;
+  const head = full.slice(0, MAX_SLUG - 7);
+  const cut = head.lastIndexOf('-');
+  return `${cut > MAX_SLUG / 2 ? head.slice(0, cut) : head}-${shortHash(audience.id)}`;
+}
+
+/** Six base-36 characters of FNV-1a over the text: stable, not secret. */
+function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(36).padStart(6, '0').slice(-6);
 }
 
 /** yyyymmddhhmmss in UTC */

@@ -1,0 +1,45 @@
+// What a batch report says a batch did to the profiles: records that joined a profile that was there
+// before, profiles it made, and the count after it (the overview's number), kept in the batch history.
+import { describe, expect, it } from 'vitest';
+import { identitySandbox } from './identity-sandbox';
+
+const HEADER = 'email,phone,ecid,lastUpdated';
+
+describe('batch profile outcome', () => {
+  it('counts matched records, new profiles and the profiles after each batch', async () => {
+    const sb = await identitySandbox();
+    const first = await sb.ingest(
+      'People',
+      `${HEADER}\na@x.com,,E1,2024-01-01T00:00:00Z\nb@x.com,,,2024-01-01T00:00:00Z\n`
+    );
+    expect(first).toMatchObject({ recordsMatched: 0, profilesCreated: 2, profilesAfter: 2 });
+
+    // a@x.com again, a cookie that reaches a@x.com's profile through a new email, and one new person
+    const second = await sb.ingest(
+      'People',
+      `${HEADER}\na@x.com,555,,2024-02-01T00:00:00Z\nz@x.com,,E1,2024-02-01T00:00:00Z\nc@x.com,,,2024-02-01T00:00:00Z\n`
+    );
+    expect(second).toMatchObject({
+      rowsIngested: 3,
+      recordsMatched: 2,
+      profilesCreated: 1,
+      profilesAfter: 3
+    });
+    expect((await sb.summary()).profiles).toBe(3);
+
+    const failed = await sb.ingest('People', `${HEADER}\nnot-an-email,,,yesterday\n`);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      recordsMatched: 0,
+      profilesCreated: 0,
+      profilesAfter: 3
+    });
+
+    const history = await sb.batches('People');
+    expect(history.map((b) => [b.recordsMatched, b.profilesCreated, b.profilesAfter])).toEqual([
+      [0, 2, 2],
+      [2, 1, 3],
+      [0, 0, 3]
+    ]);
+  });
+});
