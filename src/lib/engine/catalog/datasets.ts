@@ -5,6 +5,7 @@ import { newId, nowIso } from '../ids';
 import { checkLabelIds } from '../governance/catalog';
 import type { Dataset, DatasetDef } from '../types';
 import { findSchema } from './schemas';
+import { objectName } from '../names';
 
 interface DatasetRow {
   id: string;
@@ -44,7 +45,8 @@ export function findDataset(db: Database, nameOrId: string): Dataset {
 }
 
 export function insertDataset(db: Database, def: DatasetDef): Dataset {
-  if (!def || typeof def.name !== 'string' || !def.name.trim()) throw invalid('A dataset needs a name.');
+  if (!def || typeof def !== 'object') throw invalid('A dataset is { name, schema }.');
+  objectName(def.name, 'A dataset');
   if (typeof def.schema !== 'string') throw invalid('A dataset needs a schema (its name or id).');
   const schema = findSchema(db, def.schema);
   const name = def.name.trim();

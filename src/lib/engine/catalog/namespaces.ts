@@ -2,6 +2,7 @@ import type { Database } from '../db/sqlite';
 import { all, one, run } from '../db/sql';
 import { CdpError, invalid } from '../errors';
 import type { Namespace, NamespaceDef, NamespaceType } from '../types';
+import { objectName } from '../names';
 
 const NAMESPACE_TYPES: NamespaceType[] = [
   'person',
@@ -127,7 +128,7 @@ export function insertNamespace(
   }
   if (def.code.toLowerCase() === 'profileid')
     throw invalid('"profileId" is reserved for the persistent profile id.');
-  if (typeof def.name !== 'string' || !def.name.trim()) throw invalid('A namespace needs a name.', { def });
+  objectName(def.name, 'A namespace');
   if (!NAMESPACE_TYPES.includes(def.type)) {
     throw invalid(`Namespace type must be one of ${NAMESPACE_TYPES.join(', ')}.`, { def });
   }

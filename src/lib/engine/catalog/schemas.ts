@@ -7,6 +7,7 @@ import { newId, nowIso } from '../ids';
 import { MAX_PROFILE_ATTRIBUTES } from '../segment/snapshot';
 import type { FieldDef, FieldType, Schema, SchemaDef } from '../types';
 import { getNamespace } from './namespaces';
+import { objectName } from '../names';
 
 const FIELD_TYPES: FieldType[] = ['string', 'number', 'integer', 'boolean', 'date', 'datetime'];
 const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -101,7 +102,8 @@ function checkAttributeLimit(db: Database, name: string, fields: FieldDef[]): vo
 }
 
 export function insertSchema(db: Database, def: SchemaDef): Schema {
-  if (!def || typeof def.name !== 'string' || !def.name.trim()) throw invalid('A schema needs a name.');
+  if (!def || typeof def !== 'object') throw invalid('A schema is { name, class, fields }.');
+  objectName(def.name, 'A schema');
   if (def.class !== 'profile' && def.class !== 'event')
     throw invalid('A schema class is "profile" or "event".');
   if (!Array.isArray(def.fields) || def.fields.length === 0)

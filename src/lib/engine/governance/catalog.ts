@@ -5,6 +5,7 @@ import { CdpError, invalid } from '../errors';
 import { nowIso } from '../ids';
 import type { Label, LabelDef, MarketingAction, MarketingActionDef } from '../types';
 import { CUSTOM_ACTION_ID, CUSTOM_LABEL_ID, LABELS, MARKETING_ACTIONS } from './labels';
+import { objectName } from '../names';
 
 interface CustomRow {
   id: string;
@@ -44,7 +45,7 @@ function checkDef(def: LabelDef | MarketingActionDef, what: string, pattern: Reg
       id: def?.id
     });
   }
-  if (typeof def.name !== 'string' || !def.name.trim()) throw invalid(`A ${what} needs a name.`);
+  objectName(def.name, `A ${what}`);
   if (def.description !== undefined && typeof def.description !== 'string') {
     throw invalid(`A ${what}'s description is text.`);
   }

@@ -7,6 +7,7 @@ import { newId, nowIso } from '../ids';
 import type { LabelExpr, Policy, PolicyCheck, PolicyDef } from '../types';
 import { checkLabelIds, findMarketingAction, labelSpelling } from './catalog';
 import { checkExpr, denyingLabels } from './expression';
+import { objectName } from '../names';
 
 interface Row {
   id: string;
@@ -47,22 +48,17 @@ export function findPolicy(db: Database, nameOrId: unknown): Policy {
 }
 
 const POLICY_FIELDS = ['name', 'description', 'marketingAction', 'deny', 'enabled'];
-/** Names show in lists, violations and file names: a paragraph is not a name. */
-const MAX_NAME = 200;
 
-function checkName(db: Database, name: unknown, except?: string): string {
-  if (typeof name !== 'string' || !name.trim()) throw invalid('A policy needs a name.');
-  if (name.trim().length > MAX_NAME) {
-    throw invalid(`A policy name is at most ${MAX_NAME} characters (this one has ${name.trim().length}).`);
-  }
+function checkName(db: Database, value: unknown, except?: string): string {
+  const name = objectName(value, 'A policy');
   const taken = one<{ id: string }>(db, {
     sql: 'SELECT id FROM policies WHERE name = ? COLLATE NOCASE',
-    params: [name.trim()]
+    params: [name]
   });
   if (taken && taken.id !== except) {
-    throw new CdpError('already_exists', `A policy named "${name.trim()}" already exists.`, { name });
+    throw new CdpError('already_exists', `A policy named "${name}" already exists.`, { name });
   }
-  return name.trim();
+  return name;
 }
 
 function checkDescription(description: unknown): string {

@@ -5,6 +5,7 @@ import { CdpError, invalid, notFound } from '../errors';
 import { newId, nowIso } from '../ids';
 import type { MergePolicy, MergePolicyDef } from '../types';
 import { findDataset } from '../catalog/datasets';
+import { objectName } from '../names';
 
 interface Row {
   id: string;
@@ -40,7 +41,8 @@ export function findMergePolicy(db: Database, nameOrId?: string): MergePolicy {
 }
 
 export function insertMergePolicy(db: Database, def: MergePolicyDef): MergePolicy {
-  if (!def || typeof def.name !== 'string' || !def.name.trim()) throw invalid('A merge policy needs a name.');
+  if (!def || typeof def !== 'object') throw invalid('A merge policy is { name, ... }.');
+  objectName(def.name, 'A merge policy');
   const name = def.name.trim();
   const attributeMerge = def.attributeMerge ?? 'timestamp';
   const stitching = def.stitching ?? 'privateGraph';

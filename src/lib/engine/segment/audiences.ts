@@ -19,6 +19,7 @@ import type {
 } from '../types';
 import { compileRule, type CompiledRule, type RuleContext } from './compile';
 import { refreshSnapshot, rewriteRows, snapshotColumns, type SnapshotColumn } from './snapshot';
+import { objectName } from '../names';
 
 interface Row {
   id: string;
@@ -116,7 +117,8 @@ export function findAudience(db: Database, nameOrId: string): Audience {
 }
 
 export function insertAudience(db: Database, def: AudienceDef): Audience {
-  if (!def || typeof def.name !== 'string' || !def.name.trim()) throw invalid('An audience needs a name.');
+  if (!def || typeof def !== 'object') throw invalid('An audience is { name, rule }.');
+  objectName(def.name, 'An audience');
   if (typeof def.rule !== 'string' || !def.rule.trim()) throw invalid('An audience needs a rule.');
   const name = def.name.trim();
   const policy = findMergePolicy(db, def.mergePolicy);
