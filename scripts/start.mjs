@@ -27,7 +27,11 @@ const args = process.argv.slice(2);
 const portIndex = args.indexOf('--port');
 const port = portIndex >= 0 ? args[portIndex + 1] : (process.env.PORT ?? '5173');
 
-/** The newest modification time under a file or folder, in ms (0 when it does not exist). */
+/**
+ * The newest modification time under a file or folder, in ms (0 when it does not exist).
+ * @param {string} path
+ * @returns {number}
+ */
 function newest(path) {
   if (!existsSync(path)) return 0;
   const info = statSync(path);
@@ -60,4 +64,6 @@ const serveArgs = [join(ROOT, 'scripts/serve.mjs'), BUILD, '--port', port];
 if (!args.includes('--no-open')) serveArgs.push('--open');
 const server = spawn(process.execPath, serveArgs, { cwd: ROOT, stdio: 'inherit' });
 server.on('exit', (code) => process.exit(code ?? 0));
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.on(signal, () => server.kill(signal));
+}
