@@ -33,7 +33,8 @@ const NOW = Date.UTC(2025, 2, 10);
 const IDENTITY_FORMATS: Record<string, RegExp> = {
   Email: /^[a-z0-9._+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/,
   Phone: /^\+1[2-9]\d{2}[2-9]\d{6}$/,
-  CRMID: /^CRM-\d{6}$/,
+  // the templates' own customers have six digits, generated ones eight (./identities.ts)
+  CRMID: /^CRM-(\d{6}|\d{8})$/,
   ECID: /^\d{38}$/,
   IDFA: /^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/,
   GAID: /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
@@ -153,12 +154,16 @@ describe('generateRecords', () => {
   });
 
   it('makes exactly the records asked for and rejects a bad count', async () => {
-    for (const count of [0, 1, 1234]) {
+    for (const count of [1, 1234]) {
       expect(await generateRecords(CUSTOMER_PROFILE, { count, now: NOW })).toHaveLength(count);
     }
-    await expect(generateRecords(CRM_PROFILE, { count: -1 })).rejects.toMatchObject({
-      code: 'invalid_argument'
-    });
+    // 1 to 1,000,000 (DESIGN GenerateOptions): an empty run is a mistake, not an empty file
+    for (const count of [0, -1, 1_000_001]) {
+      await expect(generateRecords(CRM_PROFILE, { count })).rejects.toMatchObject({
+        code: 'invalid_argument',
+        details: { option: 'count' }
+      });
+    }
     await expect(generateRecords(CRM_PROFILE, { count: 2.5 })).rejects.toMatchObject({
       code: 'invalid_argument'
     });

@@ -36,6 +36,16 @@ async function remoteSandbox(template: TemplateName): Promise<Sandbox> {
       ...(onProgress ? { onProgress: Comlink.proxy(onProgress) } : {})
     });
   };
+  facade.generateInto = async (dataset: string, opts: Parameters<Sandbox['generateInto']>[1]) => {
+    const { onProgress, signal, ...rest } = opts;
+    const cancelToken = `cancel-${Math.random()}`;
+    signal?.addEventListener('abort', () => void host.cancel(cancelToken), { once: true });
+    return host.generateInto(dataset, {
+      ...rest,
+      cancelToken,
+      ...(onProgress ? { onProgress: Comlink.proxy(onProgress) } : {})
+    });
+  };
   facade.close = () => undefined;
   return facade as unknown as Sandbox;
 }
@@ -86,6 +96,34 @@ describe.each(bindings)('%s', (_name, open) => {
     expect(report.status).toBe('cancelled');
     expect(await during).toBeNull();
     expect((await sb.query('SELECT count(*) FROM records')).rows[0][0]).toBe(0);
+  });
+
+  it('generates into a dataset with progress, cancels leaving nothing, and hands a file over as a Blob', async () => {
+    const sb = await open('retail');
+    const before = (await sb.query('SELECT count(*) FROM records')).rows[0][0];
+    const progress: number[] = [];
+    const report = await sb.generateInto('Web Events', {
+      count: 12_000,
+      seed: 5,
+      onProgress: (p) => progress.push(p.rows)
+    });
+    expect(report).toMatchObject({ status: 'success', rowsRead: 12_000, rowsFailed: 0 });
+    expect(report.generated.records).toBe(12_000);
+    expect(progress.length).toBeGreaterThan(1);
+    const controller = new AbortController();
+    const cancelled = await sb.generateInto('Web Events', {
+      count: 50_000,
+      seed: 6,
+      signal: controller.signal,
+      onProgress: () => controller.abort()
+    });
+    expect(cancelled.status).toBe('cancelled');
+    expect((await sb.query('SELECT count(*) FROM records')).rows[0][0]).toBe(Number(before) + 12_000);
+    const file = await sb.generateFile('Customer Profiles', { count: 50, seed: 5, format: 'json' });
+    expect(file).toBeInstanceOf(Blob);
+    expect(await file.text()).toBe(
+      await sb.generate('Customer Profiles', { count: 50, seed: 5, format: 'json' })
+    );
   });
 
   it('errors arrive as CdpError data: code, message and details', async () => {

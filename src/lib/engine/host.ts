@@ -3,16 +3,27 @@
 import { configureSqlJs } from './db/sqlite';
 import { CdpError } from './errors';
 import { openSandbox } from './index';
-import { isSandboxCall, type IngestOptions, type Sandbox, type TemplateName } from './types';
+import {
+  isSandboxCall,
+  type GenerateOptions,
+  type IngestOptions,
+  type Sandbox,
+  type TemplateName
+} from './types';
 
 export type HostIngestOptions = Omit<IngestOptions, 'signal'> & { cancelToken?: string };
+export type HostGenerateOptions = GenerateOptions &
+  Pick<IngestOptions, 'onProgress'> & { cancelToken?: string };
+
+/** Calls that take an AbortSignal: they have a method of their own that turns it into cancel(). */
+const WITH_SIGNAL = new Set(['ingest', 'generateInto']);
 
 export interface EngineHost {
   configure(options: { wasmUrl?: string }): void;
   /** Opens a saved sandbox (bytes) or a new one from a template; closes the one open before. */
   open(opts: { bytes?: Uint8Array; template?: TemplateName }): Promise<void>;
   cancel(token: string): void;
-  call<K extends keyof Omit<Sandbox, 'ingest' | 'close'>>(
+  call<K extends keyof Omit<Sandbox, 'ingest' | 'generateInto' | 'close'>>(
     method: K,
     ...args: Parameters<Sandbox[K]>
   ): Promise<Awaited<ReturnType<Sandbox[K]>>>;
@@ -21,6 +32,7 @@ export interface EngineHost {
     input: string | Uint8Array | Blob,
     opts?: HostIngestOptions
   ): ReturnType<Sandbox['ingest']>;
+  generateInto(dataset: string, opts: HostGenerateOptions): ReturnType<Sandbox['generateInto']>;
 }
 
 function asData(e: unknown): never {
@@ -55,7 +67,7 @@ export function createHost(): EngineHost {
     async call(method, ...args) {
       try {
         // Only the calls of the contract: a console cannot reach close() or anything else on the object
-        if (!isSandboxCall(method) || (method as string) === 'ingest')
+        if (!isSandboxCall(method) || WITH_SIGNAL.has(method))
           throw new CdpError('invalid_argument', `"${String(method)}" is not a sandbox call.`);
         const fn = sandbox()[method] as (...a: unknown[]) => Promise<unknown>;
         return (await fn.apply(sandbox(), args)) as never;
@@ -69,6 +81,19 @@ export function createHost(): EngineHost {
       if (cancelToken) controllers.set(cancelToken, controller);
       try {
         return await sandbox().ingest(dataset, input, { ...rest, signal: controller.signal });
+      } catch (e) {
+        asData(e);
+      } finally {
+        if (cancelToken) controllers.delete(cancelToken);
+      }
+    },
+    async generateInto(dataset, opts) {
+      // a missing options object reaches the engine, which says what generating needs
+      const { cancelToken, ...rest } = opts ?? ({} as HostGenerateOptions);
+      const controller = new AbortController();
+      if (cancelToken) controllers.set(cancelToken, controller);
+      try {
+        return await sandbox().generateInto(dataset, { ...rest, signal: controller.signal });
       } catch (e) {
         asData(e);
       } finally {

@@ -13,11 +13,9 @@ import { readMeta, writeMeta } from './db/meta';
 import { readOnlyQuery } from './db/readonly';
 import { transaction } from './db/sql';
 import { applyPragmas, type Database } from './db/sqlite';
-import { invalid } from './errors';
 import { insertLabel, insertMarketingAction, listLabels, listMarketingActions } from './governance/catalog';
 import { checkPolicies, deletePolicy, insertPolicy, listPolicies, updatePolicy } from './governance/policies';
-import { toCsv, toJson } from './generate/format';
-import { generateRecords } from './generate/records';
+import { fileFormat, GenerationRun } from './generate/run';
 import { explainGraph } from './identity/explain';
 import {
   audienceMembers,
@@ -27,11 +25,13 @@ import {
   insertAudience,
   listAudiences
 } from './segment/audiences';
+import { audienceLabels, audienceMemberPage } from './segment/members';
 import { resolveComp } from './identity/resolve';
 import { relinkBlocked } from './identity/relink';
 import { blockedSet, readIdentitySettings, writeIdentitySettings } from './identity/settings';
 import { batchErrorsCsv, listBatches } from './ingest/batches';
 import { deleteBatch } from './ingest/deleteBatch';
+import { dashboards } from './monitoring/dashboards';
 import { searchIdentities } from './identity/search';
 import { lookUpProfile } from './profile/lookup';
 import { summarize } from './profile/summary';
@@ -55,6 +55,7 @@ import type {
   PolicyDef,
   CalculatedAttribute,
   CalculatedAttributeDef,
+  Dashboards,
   IdentitySettings,
   ProfileKind,
   ProfilePage,
@@ -62,11 +63,15 @@ import type {
   MergePolicyDef,
   Audience,
   AudienceDef,
+  AudienceLabels,
+  AudienceMemberPage,
   AudienceOverlap,
   RuleEvaluation,
   BatchReport,
   Dataset,
   Destination,
+  GenerateOptions,
+  GenerateReport,
   IdentityGraph,
   IdentityMatch,
   IngestOptions,
@@ -150,6 +155,9 @@ export class SqlSandbox implements Sandbox {
   async batchErrorsCsv(batchId: string): Promise<string> {
     return batchErrorsCsv(this.db, batchId);
   }
+  async dashboards(): Promise<Dashboards> {
+    return dashboards(this.db);
+  }
 
   // profiles and identity
   async profile(namespace: string, id: string, opts?: { mergePolicy?: string }): Promise<Profile | null> {
@@ -215,6 +223,15 @@ export class SqlSandbox implements Sandbox {
   }
   async members(audience: string): Promise<string[]> {
     return audienceMembers(this.db, audience);
+  }
+  async audienceMembers(
+    audience: string,
+    opts?: { offset?: number; limit?: number }
+  ): Promise<AudienceMemberPage> {
+    return audienceMemberPage(this.db, this.nsMap(), audience, opts);
+  }
+  async audienceLabels(audience: string): Promise<AudienceLabels> {
+    return audienceLabels(this.db, audience);
   }
 
   // governance
@@ -302,22 +319,65 @@ export class SqlSandbox implements Sandbox {
   }
 
   // data
-  async generate(
-    dataset: string,
-    opts: { count: number; seed?: number; format?: 'csv' | 'json' }
-  ): Promise<string> {
-    const schema = findSchema(this.db, findDataset(this.db, dataset).schema);
-    const format = opts?.format ?? 'csv';
-    if (format !== 'csv' && format !== 'json') {
-      throw invalid('format is "csv" or "json".', { format });
+  async generate(dataset: string, opts: GenerateOptions & { format?: 'csv' | 'json' }): Promise<string> {
+    const format = fileFormat(opts?.format);
+    const run = await this.generation(dataset, opts);
+    try {
+      let text = '';
+      for (const chunk of run.chunks(format)) text += chunk;
+      return text;
+    } finally {
+      run.close();
     }
-    const records = await generateRecords(schema, { count: opts?.count, seed: opts?.seed });
-    return format === 'csv'
-      ? toCsv(
-          schema.fields.map((f) => f.path),
-          records
-        )
-      : toJson(records);
+  }
+  async generateFile(dataset: string, opts: GenerateOptions & { format?: 'csv' | 'json' }): Promise<Blob> {
+    const format = fileFormat(opts?.format);
+    const run = await this.generation(dataset, opts);
+    try {
+      return run.blob(format);
+    } finally {
+      run.close();
+    }
+  }
+  async generateInto(
+    dataset: string,
+    opts: GenerateOptions & Pick<IngestOptions, 'onProgress' | 'signal'>
+  ): Promise<GenerateReport> {
+    const ds = findDataset(this.db, dataset);
+    const schema = findSchema(this.db, ds.schema);
+    const settings = readIdentitySettings(this.db);
+    const run = await this.generation(dataset, opts);
+    try {
+      // the ordinary ingestion of an upload, fed by the run's chunks: one batch, its report and cancel
+      const errorThreshold = run.errorThreshold();
+      run.stats.errorThreshold = errorThreshold;
+      const report = await ingestFile(
+        {
+          db: this.db,
+          namespaces: this.nsMap(),
+          blocked: blockedSet(settings),
+          defaultCountry: settings.defaultCountry
+        },
+        ds,
+        schema,
+        run.stream('csv'),
+        {
+          format: 'csv',
+          errorThreshold,
+          fileName: run.fileName('csv'),
+          onProgress: opts.onProgress,
+          signal: opts.signal
+        }
+      );
+      return { ...report, generated: { ...run.stats } };
+    } finally {
+      run.close();
+    }
+  }
+  /** A run for a dataset: its schema, the sandbox's namespaces and junk values, its people for overlap. */
+  private async generation(dataset: string, opts: GenerateOptions): Promise<GenerationRun> {
+    const schema = findSchema(this.db, findDataset(this.db, dataset).schema);
+    return GenerationRun.open(this.db, this.nsMap(), blockedSet(readIdentitySettings(this.db)), schema, opts);
   }
   async query(sql: string): Promise<QueryResult> {
     return readOnlyQuery(this.db, sql);

@@ -115,6 +115,59 @@ export interface BatchReport {
   profilesAfter: number | null;
 }
 
+/**
+ * Synthetic records for a dataset's schema (generate/records.ts). The same
+ * seed, dials and sandbox state give the same records, byte for byte. Each dial is a share from 0 to 1.
+ */
+export interface GenerateOptions {
+  /** 1 to 1,000,000 records */
+  count: number;
+  /** Default 1. Visitor i of a seed is the same person in every dataset generated with it */
+  seed?: number;
+  /** Share of records whose person identity is one already in the sandbox (they join that profile) */
+  overlap?: number;
+  /** Event datasets: share of events carrying only a cookie or device id (default 0.5) */
+  anonymous?: number;
+  /** Event datasets: share of devices two known people log in on */
+  sharedDevices?: number;
+  /**
+   * Share of records with one value ingestion refuses (a wrong type, a value off its list, a missing
+   * required value, only junk identities); half as many again get a flaw it stores as sent (a junk id
+   * beside a good one, a malformed email, a future date where only the past makes sense)
+   */
+  messiness?: number;
+  /** Event datasets: events fall in the last `days` days (default 90) */
+  days?: number;
+  /** Epoch ms "now" is measured from; default the start of the current UTC day */
+  now?: number;
+}
+/** What a generation run made, counted as it went: each dial's effect before ingestion measures it. */
+export interface GenerateStats {
+  /** The dials as the run read them (defaults filled in) */
+  dials: { overlap: number; anonymous: number; sharedDevices: number; messiness: number };
+  records: number;
+  /** Records given the identities of someone already in the sandbox */
+  overlapRecords: number;
+  /** False when the sandbox had no one the overlap dial could pick */
+  overlapAvailable: boolean;
+  /** Records with one value ingestion refuses: they are the batch's failed rows */
+  refusedRecords: number;
+  /** Records with a flaw ingestion stores as sent (junk beside a good id, bad email, future date) */
+  flawedRecords: number;
+  events: number;
+  /** Events whose only identities are cookies or devices */
+  anonymousEvents: number;
+  devices: number;
+  /** Devices two known people logged in on */
+  sharedDevices: number;
+  /** The error threshold generateInto ingested with (null for files) */
+  errorThreshold: number | null;
+}
+/** A generated batch's report, with what the generator made. */
+export interface GenerateReport extends BatchReport {
+  generated: GenerateStats;
+}
+
 export interface ProfileIdentity {
   namespace: string;
   id: string;
@@ -128,6 +181,14 @@ export interface AttributeSource {
 export interface ProfileEvent {
   timestamp: string;
   eventType: string;
+  /** The dataset the event came from */
+  dataset?: string;
+  /**
+   * The identities the event's record carried: only a cookie or device while the visitor was
+   * anonymous, a CRM id or email beside it once they had logged in. (An event field of this name is
+   * shadowed by it, as one named dataset is by the dataset.)
+   */
+  identities?: ProfileIdentity[];
   [k: string]: unknown;
 }
 export interface Profile {
@@ -212,6 +273,30 @@ export interface RuleEvaluation {
   /** The attribute and event field paths the rule reads */
   fields: string[];
   mergePolicy: string;
+}
+/** One member of an audience as a list shows it: who the profile is, not only its id. */
+export type AudienceMember = Omit<ProfileListItem, 'updatedAt'>;
+/** A page of an audience's members, in profile id order, and how many there are in all (exact). */
+export interface AudienceMemberPage {
+  audience: string;
+  mergePolicy: string;
+  total: number;
+  offset: number;
+  members: AudienceMember[];
+}
+/**
+ * The labels an audience's rule brings to any destination it is activated to (governance/lineage.ts):
+ * those of every field the rule reads and of the event fields behind each calculated attribute it uses,
+ * in every dataset that builds profiles.
+ */
+export interface AudienceLabels {
+  audience: string;
+  /** Every label, THIRD_PARTY first */
+  labels: string[];
+  /** Of labels, those only inherited from a dataset (no field carries them itself) */
+  inherited: string[];
+  /** Each field that carries them, where and why */
+  fields: FieldLineage[];
 }
 export interface Label {
   id: string;
@@ -422,6 +507,79 @@ export interface SandboxSummary {
   datasets: { name: string; schema: string; class: SchemaClass; records: number; batches: number }[];
 }
 
+/** A batch as the monitoring charts draw it: its rows, size, duration and the profile count after it. */
+export interface BatchPoint {
+  batchId: string;
+  dataset: string;
+  fileName: string;
+  status: BatchStatus;
+  startedAt: string;
+  finishedAt: string;
+  /** finishedAt − startedAt, in milliseconds */
+  durationMs: number;
+  bytes: number;
+  rowsRead: number;
+  rowsIngested: number;
+  rowsFailed: number;
+  /** Profiles in the sandbox when the batch finished; null for a batch stored before it was counted */
+  profilesAfter: number | null;
+}
+/** Identity graphs holding between min and max identities (the last bucket is the graph limit). */
+export interface GraphSizeBucket {
+  /** e.g. "1", "4–5", "50" */
+  label: string;
+  min: number;
+  max: number;
+  graphs: number;
+}
+/** Profiles holding at least one identity of a namespace (its in-graph identities and partner ids). */
+export interface NamespaceProfiles {
+  namespace: string;
+  name: string;
+  type: NamespaceType;
+  profiles: number;
+  /** Identities of the namespace in the sandbox */
+  identities: number;
+}
+/**
+ * The sandbox dashboards (Adobe's Profiles, Identities and Audiences dashboards), computed exactly
+ * from the tables on every call (monitoring/dashboards.ts). Profiles and their kinds are those of
+ * summary() (profile/kind.ts).
+ */
+export interface Dashboards {
+  /** How long the engine took to compute this, in milliseconds */
+  tookMs: number;
+  profiles: number;
+  customers: number;
+  prospects: number;
+  anonymous: number;
+  /** Profiles named by exactly one identity (as profile() lists them) */
+  singleIdentityProfiles: number;
+  /** The profile count after each committed batch, oldest first (batches that predate the count are left out) */
+  profileHistory: { batchId: string; dataset: string; finishedAt: string; profiles: number }[];
+  /** Distinct identities in the sandbox (summary().identities) */
+  identities: number;
+  /** Namespaces some profile holds, in namespace priority order */
+  namespaces: NamespaceProfiles[];
+  /** For each pair of namespaces in `namespaces` (a before b in that order): profiles holding both */
+  overlap: { a: string; b: string; profiles: number }[];
+  /** Profiles with an identity graph (at least one identity of a linking namespace) */
+  graphs: number;
+  /** Identities a graph holds at most (identity/stitch.ts) */
+  graphLimit: number;
+  /** Graphs by their number of linking identities; the last bucket is the limit */
+  graphSizes: GraphSizeBucket[];
+  /**
+   * Links refused because a unique namespace (e.g. CRMID) may hold one value per graph: the records
+   * whose identities stayed in two graphs for that reason, and the graphs on either side.
+   */
+  refusals: { records: number; graphs: number };
+  /** Each audience's exact size now, as evaluate() counts it (null with the error when its rule no longer compiles) */
+  audiences: { id: string; name: string; mergePolicy: string; size: number | null; error?: string }[];
+  /** Every batch of every dataset, in ingest order */
+  batches: BatchPoint[];
+}
+
 export interface IdentityMatch {
   namespace: string;
   id: string;
@@ -448,13 +606,28 @@ export interface Sandbox {
   audienceOverlap(audience: string): Promise<AudienceOverlap[]>;
   evaluate(rule: string, opts?: { mergePolicy?: string }): Promise<RuleEvaluation>;
   members(audience: string): Promise<string[]>;
+  /** A page of members with their names and identities, and the exact total (limit 1 to 200, default 50). */
+  audienceMembers(audience: string, opts?: { offset?: number; limit?: number }): Promise<AudienceMemberPage>;
+  /** The labels the audience's rule carries, from the same lineage activation evaluates policies on. */
+  audienceLabels(audience: string): Promise<AudienceLabels>;
   labels(): Promise<Label[]>;
   marketingActions(): Promise<MarketingAction[]>;
   createPolicy(def: PolicyDef): Promise<Policy>;
   destinations(): Promise<Destination[]>;
   /** Evaluates every enabled policy on what reaches the destination first: blocked exports nothing. */
   activate(req: ActivationRequest): Promise<ActivationResult>;
-  generate(dataset: string, opts: { count: number; seed?: number; format?: 'csv' | 'json' }): Promise<string>;
+  /** A small run as one string (CSV or JSON); generateFile for large ones. */
+  generate(dataset: string, opts: GenerateOptions & { format?: 'csv' | 'json' }): Promise<string>;
+  /**
+   * Streams a run into the dataset as one ordinary batch (validation, stitching, report, progress,
+   * cancel), with an error threshold that tolerates the messiness dial.
+   */
+  generateInto(
+    dataset: string,
+    opts: GenerateOptions & Pick<IngestOptions, 'onProgress' | 'signal'>
+  ): Promise<GenerateReport>;
+  /** A run as a file the upload accepts unchanged, built chunk by chunk into a Blob. */
+  generateFile(dataset: string, opts: GenerateOptions & { format?: 'csv' | 'json' }): Promise<Blob>;
   query(sql: string): Promise<QueryResult>;
   export(): Promise<Uint8Array>;
 
@@ -470,6 +643,8 @@ export interface Sandbox {
   summary(): Promise<SandboxSummary>;
   searchIdentities(text: string, limit?: number): Promise<IdentityMatch[]>;
   batchErrorsCsv(batchId: string): Promise<string>;
+  /** The Profiles, Identities and Audiences dashboards and every batch, computed exactly now. */
+  dashboards(): Promise<Dashboards>;
 
   // governance
   createLabel(def: LabelDef): Promise<Label>;
@@ -527,12 +702,16 @@ export const SANDBOX_CALLS: { readonly [K in SandboxCall]: 'read' | 'write' } = 
   audienceOverlap: 'read',
   evaluate: 'read',
   members: 'read',
+  audienceMembers: 'read',
+  audienceLabels: 'read',
   labels: 'read',
   marketingActions: 'read',
   createPolicy: 'write',
   destinations: 'read',
   activate: 'write',
   generate: 'read',
+  generateInto: 'write',
+  generateFile: 'read',
   query: 'read',
   export: 'read',
   browseProfiles: 'read',
@@ -545,6 +724,7 @@ export const SANDBOX_CALLS: { readonly [K in SandboxCall]: 'read' | 'write' } = 
   summary: 'read',
   searchIdentities: 'read',
   batchErrorsCsv: 'read',
+  dashboards: 'read',
   createLabel: 'write',
   labelFields: 'write',
   setDatasetLabels: 'write',

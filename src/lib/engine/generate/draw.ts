@@ -1,7 +1,7 @@
-// The state one generation run shares between field generators: the random stream, the identities
-// already handed out, and the subject of the current record (one person, their device, the product
-// an event is about), so every field of a record describes the same thing.
-import type { Taken } from './identities';
+// The state one generation run shares between field generators: the random stream, how unique ids are
+// made, and the subject of the current record (one person, their device, the product an event is
+// about), so every field of a record describes the same thing.
+import { claimedIds, constructedIds, EmailBook, type IdScheme } from './identities';
 import { Person } from './person';
 import { hashSeed, mixSeed, Random } from './random';
 import { productCatalog, webPage, type Product } from './shop';
@@ -24,8 +24,8 @@ const streamOf = (namespace: string) => {
  */
 export class Visitor {
   readonly affluence: number;
-  /** Has an account: events carry person identities while logged in. */
-  readonly known: boolean;
+  /** Below the share of visitors with an account: this one has one (events carry person ids after login). */
+  readonly accountDraw: number;
   readonly os: Os;
   /** Advertising id available (iOS needs tracking consent, most Android devices share one). */
   readonly adTracking: boolean;
@@ -35,12 +35,12 @@ export class Visitor {
 
   constructor(
     private readonly draw: Draw,
-    index: number
+    readonly index: number
   ) {
     this.seed = mixSeed(draw.seed, index);
     const rng = new Random(this.seed);
     this.affluence = rng.float();
-    this.known = rng.chance(0.6);
+    this.accountDraw = rng.float();
     this.os = draw.forcedOs ?? (rng.chance(0.4) ? 'desktop' : rng.chance(0.55) ? 'ios' : 'android');
     this.adTracking = draw.forcedOs !== undefined || rng.chance(this.os === 'ios' ? 0.6 : 0.9);
   }
@@ -50,9 +50,15 @@ export class Visitor {
       mixSeed(this.seed, PERSON_STREAM),
       this.draw.vocab,
       this.draw.now,
-      this.draw.taken
+      this.index,
+      this.draw.ids
     );
     return this.personValue;
+  }
+
+  /** The visitor's stream for one namespace: its id there is the same in every dataset of the seed. */
+  stream(namespace: string): Random {
+    return new Random(mixSeed(this.seed, streamOf(namespace)));
   }
 
   /** The visitor's id in a namespace, made once from a stream of its own. */
@@ -68,7 +74,8 @@ export class Visitor {
 }
 
 export class Draw {
-  readonly taken: Taken = new Map();
+  /** How ids that must not repeat are made: by construction, or remembered (the templates' samples) */
+  readonly ids: IdScheme;
   readonly rng: Random;
   visitor!: Visitor;
   eventType: string | undefined;
@@ -83,9 +90,14 @@ export class Draw {
     readonly vocab: Vocabulary,
     readonly now: number,
     readonly isEvent: boolean,
-    readonly forcedOs?: Os
+    readonly forcedOs?: Os,
+    ids: 'constructed' | 'claimed' = 'constructed'
   ) {
     this.rng = new Random(mixSeed(seed, hashSeed('fields')));
+    this.ids =
+      ids === 'claimed'
+        ? claimedIds()
+        : constructedIds(seed, new EmailBook((index) => new Visitor(this, index).person.nameOnlyEmail));
   }
 
   /** Forgets the previous record's product, order and page. */
@@ -102,10 +114,21 @@ export class Draw {
     return this.visitor.person;
   }
 
-  get product(): Product {
+  /** The shop's products: the same catalog for every dataset of a seed. */
+  get catalog(): Product[] {
     this.products ??= productCatalog(new Random(mixSeed(this.seed, hashSeed('products'))));
-    this.productValue ??= this.rng.pick(this.products);
+    return this.products;
+  }
+
+  get product(): Product {
+    this.productValue ??= this.rng.pick(this.catalog);
     return this.productValue;
+  }
+
+  /** What the current event is about, when a session decided it (a product viewed, an order placed). */
+  about(product: Product | undefined, order?: { id: string; total: number }): void {
+    this.productValue = product;
+    this.orderValue = order;
   }
 
   get order(): { id: string; total: number } {

@@ -13,8 +13,8 @@ import {
   pointsFor,
   propensity
 } from './amounts';
-import type { Draw } from './draw';
-import { claim, crmId, ecid, fakeDigest, gaid, idfa, partnerId } from './identities';
+import type { Draw, Visitor } from './draw';
+import { ecid, fakeDigest, gaid, idfa } from './identities';
 import { DAY, isoDate, isoDateTime, round2, YEAR, type Random } from './random';
 import { appScreen } from './shop';
 
@@ -32,34 +32,53 @@ export const EVENT_WEIGHTS: Record<string, number> = {
   'commerce.checkoutAbandoned': 2
 };
 
-/** Namespaces that identify a device or browser rather than a person. */
+/** Namespaces that identify a device or browser rather than a person, when the sandbox's are not known. */
 const DEVICE_NAMESPACES = new Set(['ECID', 'IDFA', 'GAID']);
 
-function identityValue(field: FieldDef, namespace: string): ValueOf {
+/** What the generator needs to know of a sandbox's namespaces: which ones name a device or browser. */
+export type IsDevice = (namespace: string) => boolean;
+export const standardDevices: IsDevice = (namespace) => DEVICE_NAMESPACES.has(namespace);
+
+/** A visitor's id in a namespace, the same in every dataset of the seed. */
+export type IdOf = (d: Draw, v: Visitor) => string;
+
+/** Whether the visitor's device has an id in this advertising namespace at all. */
+export function deviceHas(namespace: string, v: Visitor): boolean {
+  if (namespace === 'IDFA') return v.os === 'ios' && v.adTracking;
+  if (namespace === 'GAID') return v.os === 'android' && v.adTracking;
+  return true;
+}
+
+function identityValue(field: FieldDef, namespace: string, isDevice: IsDevice): ValueOf {
   const primary = field.identity?.primary === true || field.required === true;
-  const make = identityMaker(namespace, field.path.toLowerCase());
+  const make = identityOf(field);
   return (d) => {
     const v = d.visitor;
     if (!primary) {
-      if (namespace === 'IDFA' && (v.os !== 'ios' || !v.adTracking)) return undefined;
-      if (namespace === 'GAID' && (v.os !== 'android' || !v.adTracking)) return undefined;
+      if (!deviceHas(namespace, v)) return undefined;
       // Events carry person identities only while the visitor is logged in
-      if (d.isEvent && !d.loggedIn && !DEVICE_NAMESPACES.has(namespace)) return undefined;
+      if (d.isEvent && !d.loggedIn && !isDevice(namespace)) return undefined;
     }
-    return v.id(namespace, (rng) => make(d, rng));
+    return make(d, v);
   };
 }
 
-function identityMaker(namespace: string, path: string): (d: Draw, rng: Random) => string {
-  const unique = (format: (rng: Random) => string) => (d: Draw, rng: Random) =>
-    claim(d.taken, namespace, () => format(rng));
+export function identityOf(field: FieldDef): IdOf {
+  const namespace = field.identity!.namespace;
+  const make = identityMaker(namespace, field.path.toLowerCase());
+  return (d, v) => v.id(namespace, (rng) => make(d, v, rng));
+}
+
+function identityMaker(namespace: string, path: string): (d: Draw, v: Visitor, rng: Random) => string {
+  const unique = (format: (rng: Random) => string) => (d: Draw, _v: Visitor, rng: Random) =>
+    d.ids.id(namespace, rng, format);
   switch (namespace) {
     case 'Email':
-      return (d) => d.person.email;
+      return (_d, v) => v.person.email;
     case 'Phone':
-      return (d) => d.person.phone;
+      return (_d, v) => v.person.phone;
     case 'CRMID':
-      return unique(crmId);
+      return (d, v, rng) => d.ids.crmId(v.index, rng);
     case 'ECID':
       return unique(ecid);
     case 'IDFA':
@@ -67,15 +86,15 @@ function identityMaker(namespace: string, path: string): (d: Draw, rng: Random) 
     case 'GAID':
       return unique(gaid);
     case 'PartnerID':
-      return unique(partnerId);
+      return (d, v, rng) => d.ids.partnerId(v.index, rng);
     case 'Email_LC_SHA256':
-      return (d) => fakeDigest(d.person.email.toLowerCase());
+      return (_d, v) => fakeDigest(v.person.email.toLowerCase());
     case 'Phone_SHA256':
-      return (d) => fakeDigest(d.person.phone);
+      return (_d, v) => fakeDigest(v.person.phone);
   }
-  if (/sha|hash/.test(path)) return (d) => fakeDigest(`${namespace}:${d.person.email}`);
-  if (path.includes('email')) return (d) => d.person.email;
-  if (/phone|mobile/.test(path)) return (d) => d.person.phone;
+  if (/sha|hash/.test(path)) return (_d, v) => fakeDigest(`${namespace}:${v.person.email}`);
+  if (path.includes('email')) return (_d, v) => v.person.email;
+  if (/phone|mobile/.test(path)) return (_d, v) => v.person.phone;
   const prefix =
     namespace
       .replace(/[^A-Za-z]/g, '')
@@ -242,11 +261,15 @@ function defaultNumber(type: FieldType): (d: Draw) => number {
     : (d) => round2(Math.pow(d.rng.float(), 2) * 1000);
 }
 
-export function fieldValue(field: FieldDef, schema: SchemaDef): ValueOf {
+export function fieldValue(
+  field: FieldDef,
+  schema: SchemaDef,
+  isDevice: IsDevice = standardDevices
+): ValueOf {
   const path = field.path.toLowerCase();
-  const name = path.slice(path.lastIndexOf('.') + 1).replace(/[_-]/g, '');
+  const name = fieldName(field);
   if (field.identity) {
-    const id = identityValue(field, field.identity.namespace);
+    const id = identityValue(field, field.identity.namespace, isDevice);
     return field.type === 'string' ? id : (d) => coerce(field.type, id(d) as string | undefined);
   }
   if (field.enum && field.enum.length > 0) return enumValue(field, schema, name);
@@ -277,8 +300,14 @@ export function fieldValue(field: FieldDef, schema: SchemaDef): ValueOf {
   }
 }
 
+/** The last part of a field's path, lower case, without _ and - ("person.birth_date" -> "birthdate"). */
+export function fieldName(field: FieldDef): string {
+  const path = field.path.toLowerCase();
+  return path.slice(path.lastIndexOf('.') + 1).replace(/[_-]/g, '');
+}
+
 /** Identity values are strings; a schema that types one otherwise gets the nearest value of its type. */
-function coerce(type: FieldType, value: string | undefined): unknown {
+export function coerce(type: FieldType, value: string | undefined): unknown {
   if (value === undefined) return undefined;
   const s = value;
   if (type === 'number' || type === 'integer') {

@@ -1,7 +1,7 @@
 // Generated records as the files a user would upload: CSV with field paths as headers, or JSON with the
 // paths unfolded into nested objects. Both ingest back to the same values.
 
-import { csvFile } from '../format/csv';
+import { csvFile, csvLine } from '../format/csv';
 
 type Row = Record<string, unknown>;
 
@@ -43,4 +43,56 @@ export function nest(record: Row): Row {
 export function toJson(records: Row[]): string {
   if (records.length === 0) return '[]\n';
   return `[\n${records.map((r) => JSON.stringify(nest(r))).join(',\n')}\n]\n`;
+}
+
+export type FileFormat = 'csv' | 'json';
+
+/**
+ * A run's file, chunk by chunk: concatenated, the chunks are exactly toCsv / toJson of all the records,
+ * so a file streamed into a Blob, into ingestion or into one string is the same bytes.
+ */
+export function* fileChunks(
+  format: FileFormat,
+  fields: string[],
+  chunks: Iterable<Row[]>
+): Generator<string> {
+  let first = true;
+  for (const records of chunks) {
+    let text = '';
+    if (format === 'csv') {
+      if (first) text = `${csvLine(fields, CELL)}\r\n`;
+      for (const r of records) text += `${csvLine(rowOf(fields, r), CELL)}\r\n`;
+    } else {
+      for (let i = 0; i < records.length; i++) {
+        text += `${first && i === 0 ? '[\n' : ',\n'}${JSON.stringify(nest(records[i]))}`;
+      }
+    }
+    first = false;
+    yield text;
+  }
+  if (format === 'json') yield first ? '[]\n' : '\n]\n';
+}
+
+const CELL = { formulaSafe: false };
+
+function rowOf(fields: string[], r: Row): unknown[] {
+  const out = new Array<unknown>(fields.length);
+  for (let i = 0; i < fields.length; i++) out[i] = r[fields[i]];
+  return out;
+}
+
+/** UTF-8 length of a text without encoding it (most generated text is ASCII). */
+export function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c < 0xdc00) {
+      // a surrogate pair: two UTF-16 units, four bytes
+      i++;
+      n += 2;
+    } else n += 2;
+  }
+  return n;
 }

@@ -1,7 +1,7 @@
 // One coherent synthetic person: the name, email, address and phone agree with each other. Email and
 // phone are made on first use, so schemas without them do not pay for uniqueness bookkeeping; each
 // draws from its own stream, so a person comes out the same whatever order a schema lists its fields.
-import { claim, usPhone, type Taken } from './identities';
+import type { IdScheme } from './identities';
 import { pickPlace, type Place } from './places';
 import { hashSeed, isoDate, mixSeed, Random, YEAR } from './random';
 import type { Vocabulary } from './vocabulary';
@@ -26,7 +26,9 @@ export class Person {
     private readonly seed: number,
     vocab: Vocabulary,
     readonly now: number,
-    private readonly taken: Taken
+    /** The visitor index: what makes the person's ids unique in the run */
+    private readonly index: number,
+    private readonly ids: IdScheme
   ) {
     const rng = new Random(seed);
     this.sex = rng.chance(0.5) ? 'female' : 'male';
@@ -61,25 +63,42 @@ export class Person {
       const rng = new Random(mixSeed(this.seed, EMAIL_STREAM));
       const f = asciiLower(this.firstName);
       const l = asciiLower(this.lastName);
-      this.emailValue = claim(this.taken, 'Email', (attempt) => {
-        const domain = rng.pick(DOMAINS);
-        if (attempt > 0) return `${f}.${l}${rng.int(2, attempt < 10 ? 99 : 99999)}@${domain}`;
-        const style = rng.float();
-        const local =
-          style < 0.5 ? `${f}.${l}` : style < 0.65 ? `${f}${l}` : style < 0.8 ? `${f[0]}${l}` : `${f}_${l}`;
-        return `${local}@${domain}`;
-      });
+      const first = nameOnlyEmail(rng, f, l);
+      this.emailValue = this.ids.email(
+        this.index,
+        first,
+        (attempt) => {
+          const domain = rng.pick(DOMAINS);
+          return `${f}.${l}${rng.int(2, attempt < 10 ? 99 : 99999)}@${domain}`;
+        },
+        // letters, then the index's digits: no name-only spelling has a digit, no two indexes match
+        () => `${f}.${l}${this.index}${first.slice(first.indexOf('@'))}`
+      );
     }
     return this.emailValue;
+  }
+
+  /** The address as the name alone spells it, before any other person of the run is considered. */
+  get nameOnlyEmail(): string {
+    const rng = new Random(mixSeed(this.seed, EMAIL_STREAM));
+    return nameOnlyEmail(rng, asciiLower(this.firstName), asciiLower(this.lastName));
   }
 
   get phone(): string {
     if (this.phoneValue === undefined) {
       const rng = new Random(mixSeed(this.seed, PHONE_STREAM));
-      this.phoneValue = claim(this.taken, 'Phone', () => usPhone(rng, rng.pick(this.place.areaCodes)));
+      this.phoneValue = this.ids.phone(this.index, rng, this.place.areaCodes);
     }
     return this.phoneValue;
   }
+}
+
+function nameOnlyEmail(rng: Random, f: string, l: string): string {
+  const domain = rng.pick(DOMAINS);
+  const style = rng.float();
+  const local =
+    style < 0.5 ? `${f}.${l}` : style < 0.65 ? `${f}${l}` : style < 0.8 ? `${f[0]}${l}` : `${f}_${l}`;
+  return `${local}@${domain}`;
 }
 
 /** "D'Angelo" -> "dangelo": what people really type into a signup form. */

@@ -16,7 +16,7 @@ import { jsonReader, ndjsonReader } from './json';
 import { countProfiles } from '../profile/kind';
 import type { RecordReader } from './reader';
 import { MAX_IDENTITIES_PER_RECORD, RowMapper } from './rowMapper';
-import { NotUtf8Error, textChunks, totalBytesOf } from './source';
+import { isTextStream, NotUtf8Error, textChunks, totalBytesOf, type TextStream } from './source';
 
 export { MAX_LISTED_ERRORS } from './finishBatch';
 export { MAX_IDENTITIES_PER_RECORD } from './rowMapper';
@@ -61,10 +61,15 @@ export async function ingestFile(
   ctx: IngestContext,
   dataset: Dataset,
   schema: Schema,
-  input: string | Uint8Array | Blob,
+  input: string | Uint8Array | Blob | TextStream,
   opts: IngestOptions = {}
 ): Promise<BatchReport> {
-  if (typeof input !== 'string' && !(input instanceof Uint8Array) && !(input instanceof Blob)) {
+  if (
+    typeof input !== 'string' &&
+    !(input instanceof Uint8Array) &&
+    !(input instanceof Blob) &&
+    !isTextStream(input)
+  ) {
     throw invalid('ingest takes the file as a string, a Uint8Array or a Blob/File.');
   }
   const threshold = checkOptions(schema, opts);
@@ -73,7 +78,8 @@ export async function ingestFile(
   const seq = Number(
     one<{ s: number }>(db, { sql: 'SELECT coalesce(max(seq), 0) + 1 AS s FROM batches' })!.s
   );
-  const totalBytes = totalBytesOf(input);
+  // a generated stream (../generate/) knows its size only as it goes: each chunk says its best estimate
+  let totalBytes = totalBytesOf(input);
   const fileName =
     opts.fileName ?? (input instanceof Blob && 'name' in input ? String(input.name) : 'upload');
   const mapper = new RowMapper({
@@ -113,6 +119,7 @@ export async function ingestFile(
   };
   try {
     for await (const chunk of textChunks(input)) {
+      if (chunk.totalBytes !== undefined) totalBytes = chunk.totalBytes;
       if (!reader) {
         format ??= detectFormat(chunk.text, chunk.bytes >= totalBytes);
         reader = readerFor(format);

@@ -6,7 +6,21 @@ export interface TextChunk {
 
 export const CHUNK_BYTES = 1 << 20;
 
-export function totalBytesOf(input: string | Uint8Array | Blob): number {
+/**
+ * Text made while it is read (the generator's records, ../generate/): chunks in order, each with the
+ * bytes so far and the best estimate of the whole, exact on the last chunk. Ingested like a file.
+ */
+export interface TextStream {
+  readonly textStream:
+    Iterable<TextChunk & { totalBytes: number }> | AsyncIterable<TextChunk & { totalBytes: number }>;
+}
+
+export function isTextStream(input: unknown): input is TextStream {
+  return typeof input === 'object' && input !== null && 'textStream' in input;
+}
+
+export function totalBytesOf(input: string | Uint8Array | Blob | TextStream): number {
+  if (isTextStream(input)) return 0;
   if (typeof input === 'string') return input.length;
   if (input instanceof Uint8Array) return input.byteLength;
   return input.size;
@@ -35,7 +49,13 @@ function decoderFor(): (bytes: Uint8Array, at: number, last: boolean) => string 
   };
 }
 
-export async function* textChunks(input: string | Uint8Array | Blob): AsyncGenerator<TextChunk> {
+export async function* textChunks(
+  input: string | Uint8Array | Blob | TextStream
+): AsyncGenerator<TextChunk & { totalBytes?: number }> {
+  if (isTextStream(input)) {
+    yield* input.textStream;
+    return;
+  }
   if (typeof input === 'string') {
     const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
     for (let at = 0; at < text.length; at += CHUNK_BYTES) {

@@ -124,16 +124,24 @@ export function assembleProfile(
     inGraph: namespaces.get(m.ns)?.linksRecords ?? false
   }));
   const inProfile = new Set(members.map((m) => `${m.ns}:${m.value}`));
-  const outside = inChunks(
+  // Every identity of every record: those outside the graph join the profile's list, and each event
+  // says which identities it carried (a cookie alone while the visitor was anonymous).
+  const carried = inChunks(
     records.map((r) => r.rid),
     (c, m) =>
-      all<{ ns: string; value: string }>(db, {
-        sql: `SELECT DISTINCT i.ns, i.value FROM record_identities ri JOIN identities i ON i.iid = ri.iid
-               WHERE ri.rid IN (${m})`,
+      all<{ rid: number; ns: string; value: string }>(db, {
+        sql: `SELECT ri.rid, i.ns, i.value FROM record_identities ri JOIN identities i ON i.iid = ri.iid
+               WHERE ri.rid IN (${m}) ORDER BY ri.rid, i.iid`,
         params: c
       })
   );
-  for (const o of outside) {
+  const identitiesOf = new Map<number, ProfileIdentity[]>();
+  for (const o of carried) {
+    const list = identitiesOf.get(o.rid) ?? [];
+    list.push({ namespace: o.ns, id: o.value, inGraph: namespaces.get(o.ns)?.linksRecords ?? false });
+    identitiesOf.set(o.rid, list);
+  }
+  for (const o of carried) {
     const key = `${o.ns}:${o.value}`;
     if (inProfile.has(key) || namespaces.get(o.ns)?.linksRecords) continue;
     inProfile.add(key);
@@ -169,7 +177,13 @@ export function assembleProfile(
     if (r.class === 'event') {
       const timestamp = typeof data.timestamp === 'string' ? data.timestamp : r.ts;
       const eventType = typeof data.eventType === 'string' ? data.eventType : 'event';
-      events.push({ ...data, timestamp, eventType, dataset: r.dataset });
+      events.push({
+        ...data,
+        timestamp,
+        eventType,
+        dataset: r.dataset,
+        identities: identitiesOf.get(r.rid) ?? []
+      });
       facts.push({ timestamp, eventType, data });
       continue;
     }

@@ -3,7 +3,7 @@
 import type { Database } from '../db/sqlite';
 import { all, one } from '../db/sql';
 import { invalid } from '../errors';
-import type { Namespace, ProfileKind, ProfileListItem, ProfilePage } from '../types';
+import type { Namespace, Profile, ProfileKind, ProfileListItem, ProfilePage } from '../types';
 import { profileKinds } from './kind';
 
 const KINDS: unknown[] = ['customer', 'prospect', 'anonymous'];
@@ -37,21 +37,28 @@ export function browseProfiles(
   });
   const profiles: ProfileListItem[] = rows.map((r) => {
     const p = assembleProfile(db, { comp: r.comp }, namespaces, { ...assemble, calculated: [] });
-    const a = p.attributes;
-    const name = [a['person.name.firstName'], a['person.name.lastName']].filter(
-      (v) => typeof v === 'string' && v
-    );
-    const first =
-      p.kind === 'prospect' ? (p.identities.find((i) => !i.inGraph) ?? p.identities[0]) : p.identities[0];
-    return {
-      profileId: p.profileId,
-      kind: opts.kind,
-      name: name.length ? name.join(' ') : null,
-      email: typeof a['person.email'] === 'string' ? a['person.email'] : null,
-      identity: first ? { namespace: first.namespace, id: first.id } : null,
-      identities: p.identities.length,
-      updatedAt: r.updated
-    };
+    return { ...listedAs(p), kind: opts.kind, updatedAt: r.updated };
   });
   return { total, profiles };
+}
+
+/**
+ * How a list names an assembled profile (the profile browser, an audience's members): the person's
+ * name and email, and the identity that says who it is: a prospect's partner id, else its first.
+ */
+export function listedAs(p: Profile): Omit<ProfileListItem, 'updatedAt'> {
+  const a = p.attributes;
+  const name = [a['person.name.firstName'], a['person.name.lastName']].filter(
+    (v) => typeof v === 'string' && v
+  );
+  const first =
+    p.kind === 'prospect' ? (p.identities.find((i) => !i.inGraph) ?? p.identities[0]) : p.identities[0];
+  return {
+    profileId: p.profileId,
+    kind: p.kind,
+    name: name.length ? name.join(' ') : null,
+    email: typeof a['person.email'] === 'string' ? a['person.email'] : null,
+    identity: first ? { namespace: first.namespace, id: first.id } : null,
+    identities: p.identities.length
+  };
 }
