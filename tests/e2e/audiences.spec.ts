@@ -42,11 +42,13 @@ test('the demo audience is there with its members, and a new one built in the ed
     .getByTestId('overlap-row')
     .filter({ has: page.getByRole('link', { name: SHIPPED, exact: true }) });
   await expect(overlap.getByTestId('overlap-shared')).toHaveText(shippedText);
-  const members = page.getByTestId('audience-members').getByRole('link');
-  await expect(members).toHaveCount(Math.min(count, 200));
+  // members are listed a page of 50 at a time, each linked by name to its profile
+  const members = page.getByTestId('audience-member');
+  await expect(members).toHaveCount(Math.min(count, 50));
+  await expect(page.getByTestId('audience-members-total')).toHaveText(`${countText} in all`);
 
-  const firstMember = (await members.first().innerText()).trim();
-  await members.first().click();
+  const firstMember = (await members.first().getByTestId('member-profile-id').innerText()).trim();
+  await members.first().getByRole('link').click();
   await onScreen(page, 'Profile');
   await expect(page.getByTestId('profile-id')).toHaveText(firstMember, { timeout: 15_000 });
   await expect(page.getByRole('link', { name: WIDER, exact: true })).toBeVisible();

@@ -141,3 +141,24 @@ test('every screen', async ({ page }) => {
   await expect(page.getByRole('alert')).toBeVisible();
   await shot(page, '13-audience-error');
 });
+
+test('dashboards and batch monitoring', async ({ page }) => {
+  // chart.js draws after its lazy chunk arrives: it styles each canvas it takes over
+  const charted = () => expect(page.locator('canvas:not([style*="box-sizing"])')).toHaveCount(0);
+  await createSandbox(page, 'Screenshots dashboards', 'retail');
+  await uploadToDataset(page, 'Customer Profiles', fixture('retail-customer.csv'));
+  await charted();
+  await shot(page, '17-dataset-batches');
+  await page
+    .getByRole('table', { name: 'Batch history', exact: true })
+    .getByTestId('batch-row')
+    .last()
+    .scrollIntoViewIfNeeded();
+  await shot(page, '17-dataset-batch-table');
+  await openApp(page, '/dashboards/', 'Dashboards');
+  await expect(page.getByRole('region', { name: 'Profile count over time', exact: true })).toBeVisible();
+  await charted();
+  await shot(page, '17-dashboards');
+  await page.getByRole('heading', { level: 2, name: 'Identities', exact: true }).scrollIntoViewIfNeeded();
+  await shot(page, '17-dashboards-identities');
+});

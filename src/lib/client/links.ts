@@ -3,6 +3,7 @@ import type { ResolvedPathname } from '$app/types';
 
 type Page =
   | '/'
+  | '/dashboards/'
   | '/sandboxes/'
   | '/schemas/'
   | '/schemas/view/'

@@ -5,7 +5,14 @@
 // after each of its saves (tabs.ts has the locks and messages; the rules are at "writer and followers").
 import * as Comlink from 'comlink';
 import { isWrite } from '$lib/engine/types';
-import type { BatchReport, IngestProgress, Sandbox, TemplateName } from '$lib/engine/types';
+import type {
+  BatchReport,
+  GenerateOptions,
+  GenerateReport,
+  IngestProgress,
+  Sandbox,
+  TemplateName
+} from '$lib/engine/types';
 import type { EngineHost } from '$lib/worker/wire';
 import { engineGeneration, withEngine } from './engine';
 import { CdpError, toCdpError } from './errors';
@@ -23,7 +30,7 @@ import {
 } from './tabs';
 
 export type { SandboxMeta };
-export type Method = keyof Omit<Sandbox, 'ingest' | 'close'>;
+export type Method = keyof Omit<Sandbox, 'ingest' | 'generateInto' | 'close'>;
 type Host = Comlink.Remote<EngineHost>;
 
 const ACTIVE_KEY = 'pocket-cdp.activeSandbox';
@@ -214,6 +221,29 @@ class SandboxManager {
       try {
         return await host.ingest(dataset, input, {
           ...opts,
+          cancelToken,
+          ...(onProgress ? { onProgress: Comlink.proxy(onProgress) } : {})
+        });
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  /** Generates records into a dataset in the worker, as one batch; progress and cancel as for ingest. */
+  generateInto(
+    dataset: string,
+    opts: GenerateOptions & Pick<IngestRequest, 'onProgress' | 'signal'>
+  ): Promise<GenerateReport> {
+    const { onProgress, signal, ...rest } = opts;
+    return this.mutate('Generating…', async (host) => {
+      if (signal?.aborted) throw new CdpError('cancelled', 'Generating was cancelled before it started.');
+      const cancelToken = randomId('cancel');
+      const onAbort = () => void withEngine((h) => h.cancel(cancelToken)).catch(() => undefined);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await host.generateInto(dataset, {
+          ...rest,
           cancelToken,
           ...(onProgress ? { onProgress: Comlink.proxy(onProgress) } : {})
         });
@@ -732,5 +762,11 @@ export const cdp = {
   },
   ingest(dataset: string, input: Blob | string, req?: IngestRequest): Promise<BatchReport> {
     return sandboxes.ingest(dataset, input, req);
+  },
+  generateInto(
+    dataset: string,
+    opts: GenerateOptions & Pick<IngestRequest, 'onProgress' | 'signal'>
+  ): Promise<GenerateReport> {
+    return sandboxes.generateInto(dataset, opts);
   }
 };

@@ -1,6 +1,6 @@
-// A chart.js bar chart as a Svelte attachment: created when the canvas mounts, updated in place when
-// the data changes, resized with its container, destroyed with the element. chart.js is loaded on
-// first use so it stays out of the initial bundle.
+// A chart.js bar (or line) chart as a Svelte attachment: created when the canvas mounts, updated in
+// place when the data changes, resized with its container, destroyed with the element. chart.js is
+// loaded on first use so it stays out of the initial bundle.
 import type { Attachment } from 'svelte/attachments';
 import { untrack } from 'svelte';
 import type { Chart } from 'chart.js';
@@ -9,7 +9,8 @@ import { formatCount } from '$lib/client/format';
 export interface BarSeries {
   label: string;
   data: number[];
-  color: string;
+  /** One colour, or one per bar (e.g. the bar of a limit in another colour) */
+  color: string | string[];
 }
 export interface BarData {
   labels: string[];
@@ -53,50 +54,111 @@ export function latestBars<T>(
 let loading: Promise<typeof import('chart.js')> | undefined;
 function loadChartJs() {
   loading ??= import('chart.js').then((m) => {
-    m.Chart.register(m.BarController, m.BarElement, m.CategoryScale, m.LinearScale, m.Legend, m.Tooltip);
+    m.Chart.register(
+      m.BarController,
+      m.BarElement,
+      m.LineController,
+      m.LineElement,
+      m.PointElement,
+      m.CategoryScale,
+      m.LinearScale,
+      m.Legend,
+      m.Tooltip
+    );
     return m;
   });
   return loading;
 }
 
-const toDatasets = (d: BarData) =>
-  d.series.map((s) => ({
-    label: s.label,
-    data: s.data,
-    backgroundColor: s.color,
-    borderRadius: 2,
-    maxBarThickness: 36
-  }));
+export interface ChartOptions {
+  stacked?: boolean;
+  yTitle?: string;
+  /** bar (default) or line */
+  type?: 'bar' | 'line';
+  /** Bars along the y axis, labels on the left (for long category names) */
+  horizontal?: boolean;
+  /** A click on a bar or point: its index in the labels */
+  onselect?: (index: number) => void;
+  /** Hide the legend (a single series that the title already names) */
+  legend?: boolean;
+  /** A category label drawn bold in a colour of its own (e.g. a limit) */
+  highlight?: { index: number; color: string };
+}
 
-export function barChart(
-  getData: () => BarData,
-  options: { stacked?: boolean; yTitle?: string } = {}
-): Attachment<HTMLCanvasElement> {
+const toDatasets = (d: BarData, type: 'bar' | 'line') =>
+  d.series.map((s) =>
+    type === 'line'
+      ? {
+          label: s.label,
+          data: s.data,
+          borderColor: s.color,
+          backgroundColor: s.color,
+          pointRadius: 3,
+          pointHoverRadius: 5,
+          borderWidth: 2,
+          tension: 0
+        }
+      : {
+          label: s.label,
+          data: s.data,
+          backgroundColor: s.color,
+          borderRadius: 2,
+          maxBarThickness: 36
+        }
+  );
+
+export function barChart(getData: () => BarData, options: ChartOptions = {}): Attachment<HTMLCanvasElement> {
   return (canvas) => {
-    let chart: Chart<'bar'> | undefined;
+    let chart: Chart<'bar' | 'line'> | undefined;
     let destroyed = false;
+    const type = options.type ?? 'bar';
+    const value = options.horizontal ? 'x' : 'y';
+    const category = options.horizontal ? 'y' : 'x';
 
     void loadChartJs().then(({ Chart }) => {
       if (destroyed) return;
       const data = untrack(getData);
+      const { onselect, highlight } = options;
       chart = new Chart(canvas, {
-        type: 'bar',
-        data: { labels: data.labels, datasets: toDatasets(data) },
+        type,
+        data: { labels: data.labels, datasets: toDatasets(data, type) },
         options: {
           // Sized by the ResizeObserver below rather than chart.js's own, so one observer owns resizing.
           responsive: false,
           maintainAspectRatio: false,
           animation: false,
+          indexAxis: options.horizontal ? 'y' : 'x',
           scales: {
-            x: { stacked: options.stacked, grid: { display: false } },
-            y: {
+            [category]: {
+              stacked: options.stacked,
+              grid: { display: false },
+              // a key set to undefined would replace chart.js's defaults (the labels become indexes)
+              ...(highlight && {
+                ticks: {
+                  color: (c: { index: number }) => (c.index === highlight.index ? highlight.color : '#666'),
+                  font: (c: { index: number }) => (c.index === highlight.index ? { weight: 'bold' } : {})
+                }
+              })
+            },
+            [value]: {
               stacked: options.stacked,
               beginAtZero: true,
-              title: options.yTitle ? { display: true, text: options.yTitle } : undefined,
+              ...(options.yTitle && { title: { display: true, text: options.yTitle } }),
               ticks: { precision: 0 }
             }
           },
-          plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } }
+          plugins: {
+            legend: { display: options.legend ?? true, position: 'bottom', labels: { boxWidth: 12 } }
+          },
+          ...(onselect && {
+            onClick: (_event, elements) => {
+              if (elements.length) onselect(elements[0].index);
+            },
+            onHover: (event, elements) => {
+              const target = event.native?.target;
+              if (target instanceof HTMLElement) target.style.cursor = elements.length ? 'pointer' : '';
+            }
+          })
         }
       });
       chart.resize();
@@ -106,7 +168,7 @@ export function barChart(
       const data = getData();
       if (!chart) return;
       chart.data.labels = data.labels;
-      chart.data.datasets = toDatasets(data);
+      chart.data.datasets = toDatasets(data, type);
       chart.update();
     });
 
