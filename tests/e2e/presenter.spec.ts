@@ -9,6 +9,7 @@ import {
   lookUpProfile,
   onScreen,
   openApp,
+  openNav,
   profileName,
   uploadToDataset
 } from './helpers';
@@ -72,6 +73,10 @@ test('the timeline marks the anonymous history and the login, shortens the cooki
   page
 }) => {
   await createSandbox(page, 'E2E presenter retail', 'retail');
+  // the Profiles screen's hint speaks of this template's people, not of SecurFinancial's Bobby Brown
+  await openNav(page, 'Profiles');
+  await expect(page.getByRole('link', { name: 'maria.lopez@example.com', exact: true })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'bobby.brown@example.com', exact: true })).toHaveCount(0);
   await uploadToDataset(page, 'Customer Profiles', fixture('retail-customer.csv'));
   await uploadToDataset(page, 'Web Events', fixture('retail-web-anonymous.csv'));
   await lookUpProfile(page, 'CRMID', 'CRM-E2E001');
