@@ -4,7 +4,16 @@
 // screenshot is attached to the test. Then the keyboard, the panel's state across reloads, the reset,
 // and where the focus goes after a navigation.
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { DEMO, expectSaved, onScreen, openApp, pageHeading, profileName, reloadApp } from './helpers';
+import {
+  DEMO,
+  expectSaved,
+  lookUpProfile,
+  onScreen,
+  openApp,
+  pageHeading,
+  profileName,
+  reloadApp
+} from './helpers';
 
 const PROSPECTS = 'High earning homeowner prospects';
 const WIZARD = 'Activate audiences';
@@ -319,4 +328,25 @@ test("after a navigation the focus is on the new screen's heading, not on the fi
   await onScreen(page, 'Profile');
   await expect(profileName(page, 'Bobby Brown')).toBeVisible();
   await expect(pageHeading(page, 'Profile')).toBeFocused();
+});
+
+test('with the guide docked at 1280 px, a profile stacks its cards as it would on a narrower window', async ({
+  page
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openApp(page, '/', DEMO);
+  await lookUpProfile(page, 'Email', 'bobby.brown@example.com');
+  const identities = page.getByRole('region', { name: 'Identities', exact: true });
+  const attributes = page.getByRole('region', { name: 'Attributes', exact: true });
+  const below = async () => {
+    const a = (await identities.boundingBox())!;
+    const b = (await attributes.boundingBox())!;
+    return b.y >= a.y + a.height;
+  };
+  // side by side while the screen has the whole width...
+  expect(await below()).toBe(false);
+  await page.getByRole('button', { name: 'Guide', exact: true }).click();
+  await expect(guide(page)).toBeVisible();
+  // ...one above the other once the docked panel takes 340 px of it (the screens lay out by their width)
+  await expect.poll(below).toBe(true);
 });
