@@ -62,6 +62,17 @@ describe('one queue for every call', () => {
     expect((await host.call('namespaces')).length).toBeGreaterThanOrEqual(9);
   });
 
+  it("an upload cannot pose as the generator's text stream", async () => {
+    const sb = await openSandbox({ template: 'securfinancial' });
+    const before = (await sb.batches()).length;
+    const forged = { textStream: [{ text: 42, bytes: 2, totalBytes: 2 }] };
+    const upload = () => sb.ingest('CRM Profiles', forged as unknown as Blob);
+    await expect(upload()).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(upload()).rejects.toThrow(/a string, a Uint8Array or a Blob/);
+    expect((await sb.batches()).length).toBe(before);
+    sb.close();
+  });
+
   it('every call of the contract is classified as a read or a write', async () => {
     const sb = await contacts();
     const methods = Object.keys(sb).filter((k) => k !== 'close');

@@ -36,6 +36,8 @@ import { searchIdentities } from './identity/search';
 import { lookUpProfile } from './profile/lookup';
 import { summarize } from './profile/summary';
 import { ingestFile } from './ingest/ingest';
+import { isTextStream } from './ingest/source';
+import { invalid } from './errors';
 import { browseProfiles } from './profile/browse';
 import { insertCalculated, listCalculated } from './profile/calculated';
 import { findMergePolicy, insertMergePolicy, listMergePolicies } from './profile/mergePolicies';
@@ -130,6 +132,10 @@ export class SqlSandbox implements Sandbox {
     input: string | Uint8Array | Blob,
     opts: IngestOptions = {}
   ): Promise<BatchReport> {
+    // A text stream is how the generator feeds ingestion from inside the engine, not an upload
+    if (isTextStream(input)) {
+      throw invalid('ingest takes the file as a string, a Uint8Array or a Blob/File.');
+    }
     const ds = findDataset(this.db, dataset);
     const schema = findSchema(this.db, ds.schema);
     const settings = readIdentitySettings(this.db);
