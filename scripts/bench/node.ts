@@ -1,0 +1,175 @@
+// The budgets in node: the engine as the worker runs it, minus the worker boundary.
+import Papa from 'papaparse';
+import initSqlJs from 'sql.js';
+import { openSandbox } from '../../src/lib/engine/index';
+import { collectStageTimes, stageTimes } from '../../src/lib/engine/ingest/stages';
+import type { Sandbox } from '../../src/lib/engine/types';
+import { bareInsert, bareScan } from './baseline';
+import { BARE_PREDICATE, RULE, crmIdOf, emailOf, firstFile, secondFile } from './files';
+import { PeakMemory } from './memory';
+import type { Measurement } from './table';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function timed<T>(
+  fn: () => Promise<T> | T
+): Promise<{ out: T; ms: number; peak: ReturnType<PeakMemory['stop']> }> {
+  const mem = new PeakMemory();
+  const start = performance.now();
+  const out = await fn();
+  const ms = performance.now() - start;
+  return { out, ms, peak: mem.stop() };
+}
+
+function stagesNote(): string {
+  const s = stageTimes();
+  if (!s) return '';
+  const total = Object.values(s).reduce((a, b) => a + b, 0);
+  return (
+    'stages: ' +
+    Object.entries(s)
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s (${Math.round((100 * v) / total)}%)`)
+      .join(', ')
+  );
+}
+
+/** Every node step at one file size; appends to `out` as it goes, so a failure keeps what was measured. */
+export async function nodeSuite(rows: number, out: Measurement[]): Promise<void> {
+  const SQL = await initSqlJs();
+  const add = (m: Omit<Measurement, 'where' | 'rows'> & { rows?: number }) =>
+    out.push({ where: 'node', rows, ...m });
+
+  const fileA = firstFile(rows);
+  const bareDb = new SQL.Database();
+  const bareA = await timed(() => bareInsert(Papa, bareDb, fileA));
+  add({ step: 'bare insert, first file', ms: bareA.ms, ...bareA.peak, budget: null });
+
+  const sb = await openSandbox({ template: 'securfinancial' });
+  try {
+    collectStageTimes();
+    const ingestA = await timed(() => sb.ingest('CRM Profiles', fileA));
+    if (ingestA.out.rowsIngested !== rows)
+      throw new Error(`ingest took ${ingestA.out.rowsIngested} of ${rows} rows`);
+    add({
+      step: 'ingest first file',
+      ms: ingestA.ms,
+      ...ingestA.peak,
+      baseline: { what: 'bare insert', ms: bareA.ms },
+      budget: { maxRatio: 3 },
+      note: `${(ingestA.out.profilesAfter ?? 0).toLocaleString('en-US')} profiles after; ${stagesNote()}`
+    });
+    collectStageTimes(false);
+
+    const scans: number[] = [];
+    let bareCount = 0;
+    for (let i = 0; i < 5; i++) {
+      const s = await timed(() => bareScan(bareDb, BARE_PREDICATE));
+      bareCount = s.out;
+      scans.push(s.ms);
+    }
+    const scanMs = median(scans);
+    const first = await timed(() => sb.evaluate(RULE));
+    add({
+      step: 'first audience evaluation after the upload',
+      ms: first.ms,
+      ...first.peak,
+      baseline: { what: 'bare scan', ms: scanMs },
+      budget: { maxRatio: 3 },
+      note: `${first.out.count.toLocaleString('en-US')} profiles (bare scan: ${bareCount.toLocaleString('en-US')} rows)`
+    });
+    const later: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await timed(() => sb.evaluate(RULE));
+      if (r.out.count !== first.out.count) throw new Error('audience count changed between evaluations');
+      later.push(r.ms);
+    }
+    add({
+      step: 'later audience evaluation (median of 5)',
+      ms: median(later),
+      baseline: { what: 'bare scan', ms: scanMs },
+      budget: { maxRatio: 3 }
+    });
+
+    await interactive(sb, rows, add);
+
+    const fileB = secondFile(rows);
+    const bareDbB = new SQL.Database();
+    const bareB = await timed(() => bareInsert(Papa, bareDbB, fileB));
+    bareDbB.close();
+    add({ step: 'bare insert, second file', ms: bareB.ms, ...bareB.peak, budget: null });
+    collectStageTimes();
+    const ingestB = await timed(() => sb.ingest('CRM Profiles', fileB));
+    if (ingestB.out.rowsIngested !== rows)
+      throw new Error(`second ingest took ${ingestB.out.rowsIngested} of ${rows} rows`);
+    add({
+      step: 'ingest second file (half matching)',
+      ms: ingestB.ms,
+      ...ingestB.peak,
+      baseline: { what: 'bare insert', ms: bareB.ms },
+      budget: { maxRatio: 4 },
+      note: `${ingestB.out.recordsMatched.toLocaleString('en-US')} records matched, ${ingestB.out.profilesCreated.toLocaleString('en-US')} profiles new; ${stagesNote()}`
+    });
+    collectStageTimes(false);
+    const afterB = await timed(() => sb.evaluate(RULE));
+    add({
+      step: 'audience evaluation after the second file',
+      ms: afterB.ms,
+      ...afterB.peak,
+      baseline: { what: 'bare scan', ms: scanMs },
+      budget: { maxRatio: 3 }
+    });
+
+    // generating into a fresh sandbox, against the first file's ingest: rows a second, no fewer
+    const fresh = await openSandbox({ template: 'securfinancial' });
+    try {
+      const gen = await timed(() => fresh.generateInto('CRM Profiles', { count: rows, seed: 11 }));
+      add({
+        step: 'generate into a dataset',
+        ms: gen.ms,
+        ...gen.peak,
+        baseline: { what: 'ingest first file', ms: ingestA.ms },
+        budget: { maxRatio: 1 },
+        note: `${gen.out.status}, ${gen.out.rowsIngested.toLocaleString('en-US')} records of 18 fields`
+      });
+    } finally {
+      fresh.close();
+    }
+  } finally {
+    collectStageTimes(false);
+    bareDb.close();
+    sb.close();
+  }
+}
+
+/** The screens' calls at this size: lookup, graph, profile browser pages, overview counts. */
+export async function interactive(
+  sb: Pick<Sandbox, 'profile' | 'identityGraph' | 'browseProfiles' | 'summary'>,
+  rows: number,
+  add: (m: Omit<Measurement, 'where' | 'rows'>) => void
+): Promise<void> {
+  const picks = Array.from({ length: 500 }, (_, k) => (k * 7919) % rows);
+  const lookup = await timed(async () => {
+    for (const [k, i] of picks.entries()) {
+      const p = k % 2 ? await sb.profile('CRMID', crmIdOf(i)) : await sb.profile('Email', emailOf(i));
+      if (!p) throw new Error(`no profile for person ${i}`);
+    }
+  });
+  add({
+    step: 'profile lookup by identity (mean of 500)',
+    ms: lookup.ms / picks.length,
+    budget: { maxMs: 10 }
+  });
+  const graphs = picks.slice(0, 100);
+  const graph = await timed(async () => {
+    for (const i of graphs) if (!(await sb.identityGraph('Email', emailOf(i)))) throw new Error('no graph');
+  });
+  add({ step: 'identity graph (mean of 100)', ms: graph.ms / graphs.length, budget: { maxMs: 50 } });
+  const firstPage = await timed(() => sb.browseProfiles({ kind: 'customer', limit: 25 }));
+  add({ step: 'profile browser, first page', ms: firstPage.ms, budget: { maxMs: 100 } });
+  const laterPage = await timed(() =>
+    sb.browseProfiles({ kind: 'customer', offset: Math.floor(rows / 2), limit: 25 })
+  );
+  add({ step: 'profile browser, a page halfway', ms: laterPage.ms, budget: { maxMs: 100 } });
+  const summary = await timed(() => sb.summary());
+  add({ step: 'overview counts', ms: summary.ms, budget: { maxMs: 200 } });
+}
