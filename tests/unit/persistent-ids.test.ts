@@ -156,6 +156,7 @@ describe('persistent profile ids', () => {
             ALTER TABLE datasets DROP COLUMN labels; DROP TABLE custom_labels; DROP TABLE custom_marketing_actions;
             DROP TABLE policies; DROP TABLE destination_settings; DROP TABLE activation_flows;
             DROP TABLE activation_runs; DROP TABLE activation_files; DROP TABLE activation_members;
+            DROP TABLE profiles; ALTER TABLE records DROP COLUMN person; DELETE FROM meta WHERE key = 'profilesStale';
             PRAGMA user_version = 3;`);
     const old = await openSandbox({ bytes: db.export() });
     db.close();

@@ -6,6 +6,7 @@ import { checkLabelIds } from '../governance/catalog';
 import type { Dataset, DatasetDef } from '../types';
 import { findSchema } from './schemas';
 import { objectName } from '../names';
+import { whilePartnerDataMayChange } from '../profile/profiles';
 
 interface DatasetRow {
   id: string;
@@ -66,6 +67,8 @@ export function insertDataset(db: Database, def: DatasetDef): Dataset {
 export function setDatasetLabels(db: Database, nameOrId: string, labels: string[]): Dataset {
   const ds = findDataset(db, nameOrId);
   const checked = checkLabelIds(db, labels, `Dataset "${ds.name}"`);
-  run(db, { sql: 'UPDATE datasets SET labels = ? WHERE id = ?', params: [JSON.stringify(checked), ds.id] });
+  whilePartnerDataMayChange(db, () =>
+    run(db, { sql: 'UPDATE datasets SET labels = ? WHERE id = ?', params: [JSON.stringify(checked), ds.id] })
+  );
   return findDataset(db, ds.id);
 }

@@ -8,6 +8,7 @@ import { MAX_PROFILE_ATTRIBUTES } from '../segment/snapshot';
 import type { FieldDef, FieldType, Schema, SchemaDef } from '../types';
 import { getNamespace } from './namespaces';
 import { objectName } from '../names';
+import { whilePartnerDataMayChange } from '../profile/profiles';
 
 const FIELD_TYPES: FieldType[] = ['string', 'number', 'integer', 'boolean', 'date', 'datetime'];
 const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -175,9 +176,11 @@ export function labelSchemaFields(
     return out;
   });
   const { id: _id, createdAt: _createdAt, ...def } = schema;
-  run(db, {
-    sql: 'UPDATE schemas SET def = ? WHERE id = ?',
-    params: [JSON.stringify({ ...def, fields }), schema.id]
-  });
+  whilePartnerDataMayChange(db, () =>
+    run(db, {
+      sql: 'UPDATE schemas SET def = ? WHERE id = ?',
+      params: [JSON.stringify({ ...def, fields }), schema.id]
+    })
+  );
   return findSchema(db, schema.id);
 }

@@ -129,6 +129,19 @@ const MIGRATIONS: string[] = [
   ALTER TABLE batches ADD COLUMN records_matched INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE batches ADD COLUMN profiles_created INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE batches ADD COLUMN profiles_after INTEGER;
+  `,
+  // Each record's person flag, set when it is written (../profile/kind.ts carriesPerson), and the profiles
+  // table (../profile/profiles.ts): kind and last update per profile, so counts and the profile browser
+  // read one row per profile instead of deriving every profile from every record. A sandbox with
+  // records has it marked stale here, and built on first use.
+  `
+  ALTER TABLE records ADD COLUMN person INTEGER NOT NULL DEFAULT 0;
+  UPDATE records SET person = EXISTS (
+    SELECT 1 FROM record_identities ri JOIN identities x ON x.iid = ri.iid JOIN namespaces n ON n.code = x.ns
+     WHERE ri.rid = records.rid AND n.type IN ('person', 'email', 'phone'));
+  CREATE TABLE profiles (pno INTEGER PRIMARY KEY, kind TEXT NOT NULL, updated TEXT NOT NULL);
+  CREATE INDEX profiles_list ON profiles(kind, updated DESC, pno);
+  INSERT OR REPLACE INTO meta (key, value) SELECT 'profilesStale', '1' WHERE EXISTS (SELECT 1 FROM records);
   `
 ];
 

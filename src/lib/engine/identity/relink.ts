@@ -4,6 +4,7 @@
 // links two profiles, whenever it was blocked.
 import type { Database } from '../db/sqlite';
 import { all, inChunks, placeholders } from '../db/sql';
+import { markProfilesStale } from '../profile/profiles';
 import { invalidateSnapshots } from '../segment/snapshot';
 import type { Namespace } from '../types';
 import { MAX_IDENTITIES_PER_RECORD } from '../ingest/ingest';
@@ -82,5 +83,6 @@ export function relinkBlocked(
   }).map((r) => r.iid);
   restitchFrom(db, namespaces, seeds);
   invalidateSnapshots(db);
+  markProfilesStale(db);
   return hits.length;
 }

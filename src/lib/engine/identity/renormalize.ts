@@ -6,6 +6,7 @@
 import { readMeta, writeMeta } from '../db/meta';
 import { all, inChunks, run, transaction } from '../db/sql';
 import type { Database } from '../db/sqlite';
+import { markProfilesStale } from '../profile/profiles';
 import { invalidateSnapshots } from '../segment/snapshot';
 import type { Namespace } from '../types';
 import { normalizeIdentity } from './normalize';
@@ -88,4 +89,5 @@ function restitchGraphs(db: Database, namespaces: Map<string, Namespace>, comps:
   ).map((r) => r.iid);
   restitchFrom(db, namespaces, seeds);
   invalidateSnapshots(db);
+  markProfilesStale(db);
 }

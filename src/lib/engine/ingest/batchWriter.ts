@@ -8,6 +8,8 @@ import { maxNumber } from '../identity/persistentIds';
 import { loadClosure, restitch, stitchNode } from '../identity/store';
 import type { StitchNode, StitchRecord } from '../identity/stitch';
 import type { Dataset, Namespace } from '../types';
+import { carriesPerson } from '../profile/kind';
+import { refreshProfiles } from '../profile/profiles';
 import { recordHash } from './hash';
 import type { MappedRow } from './rowMapper';
 
@@ -31,6 +33,8 @@ export class BatchWriter {
   private readonly nodes = new Map<number, StitchNode>();
   private readonly records = new Map<number, StitchRecord>();
   private readonly graphs = new Set<number>();
+  /** The key identities of the chunk's stored records: their profiles are refreshed at its flush. */
+  private readonly keys = new Set<number>();
   // identities and profiles draw from one sequence: a profile number never names another's identity
   private maxIid: number;
   private maxRid: number;
@@ -50,8 +54,8 @@ export class BatchWriter {
     this.statements = [
       (this.findIdentity = db.prepare('SELECT iid FROM identities WHERE ns = ? AND value = ?')),
       (this.insertRecord = db.prepare(
-        `INSERT OR IGNORE INTO records (rid, dataset_id, batch_seq, row, ts, fkey, ids, hash, data, occurrence)
-         VALUES (?,?,?,?,?,?,?,?,?,?)`
+        `INSERT OR IGNORE INTO records (rid, dataset_id, batch_seq, row, ts, fkey, ids, hash, data, occurrence, person)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?)`
       )),
       (this.insertLink = db.prepare('INSERT OR IGNORE INTO record_identities (iid, rid) VALUES (?, ?)'))
     ];
@@ -71,14 +75,16 @@ export class BatchWriter {
     const key = found.find((x) => x.c === m.key)?.t;
     const ids = found.filter((x) => x.c.ns.linksRecords).map((x) => x.t.iid);
     const rid = ++this.maxRid;
+    const person = carriesPerson(found.map((x) => x.c.ns.type)) ? 1 : 0;
     const fields = [this.dataset.id, this.seq, m.row, m.ts, key?.iid ?? null, ids.join(','), hash, data];
-    this.insertRecord.run([rid, ...fields, 1]);
+    this.insertRecord.run([rid, ...fields, 1, person]);
     if (this.db.getRowsModified() === 0) {
       this.maxRid--;
       const placed = this.placeDuplicate(hash, m.row);
       if (placed === 'claimed') return 'claimed';
-      this.insertRecord.run([++this.maxRid, ...fields, placed]);
+      this.insertRecord.run([++this.maxRid, ...fields, placed, person]);
     }
+    if (key && profile) this.keys.add(key.iid);
     for (const x of found) {
       this.touch(x.t, m.ts);
       this.insertLink.run([x.t.iid, this.maxRid]);
@@ -176,6 +182,18 @@ export class BatchWriter {
       insert.free();
     }
     for (const n of numbers.values()) this.graphs.add(n);
+    // every profile the chunk changed: the graphs it restitched, the numbers they had before (one
+    // merged away loses its row), and the profiles its records joined
+    const touched = new Set([...numbers.values(), ...before.values()]);
+    for (const r of inChunks([...this.keys], (c, m) =>
+      all<{ comp: number }>(db, {
+        sql: `SELECT DISTINCT comp FROM identities WHERE iid IN (${m})`,
+        params: c
+      })
+    ))
+      touched.add(r.comp);
+    refreshProfiles(db, touched);
+    this.keys.clear();
     this.cache.clear();
     this.nodes.clear();
     this.records.clear();

@@ -6,6 +6,7 @@ import type { Database } from '../db/sqlite';
 import { all, one, run, transaction } from '../db/sql';
 import { CdpError } from '../errors';
 import { maxNumber } from '../identity/persistentIds';
+import { markProfilesStale } from '../profile/profiles';
 import { invalidateSnapshots } from '../segment/snapshot';
 import { loadClosure, refreshIdentities, restitch } from '../identity/store';
 import type { StitchNode, StitchRecord } from '../identity/stitch';
@@ -62,6 +63,7 @@ export function deleteBatch(db: Database, namespaces: Map<string, Namespace>, ba
       }
     }
     invalidateSnapshots(db);
+    markProfilesStale(db);
     let next = maxNumber(db);
     restitch(db, nodes, records, before, () => ++next);
   });

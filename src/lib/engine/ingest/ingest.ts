@@ -13,7 +13,7 @@ import { csvReader } from './csv';
 import { detectFormat, type Format } from './detect';
 import { batchStatus, ErrorList, saveBatch } from './finishBatch';
 import { jsonReader, ndjsonReader } from './json';
-import { countProfiles } from '../profile/kind';
+import { countProfiles } from '../profile/profiles';
 import type { RecordReader } from './reader';
 import { MAX_IDENTITIES_PER_RECORD, RowMapper, type MappedRow } from './rowMapper';
 import { timed, timedAsync } from './stages';

@@ -11,7 +11,7 @@ import { listNamespaces } from '../catalog/namespaces';
 import { all, one, placeholders, run } from '../db/sql';
 import type { Database } from '../db/sqlite';
 import { GRAPH_LIMIT } from '../identity/stitch';
-import { profileKinds } from '../profile/kind';
+import { currentProfiles } from '../profile/profiles';
 import { audiencePids, listAudiences } from '../segment/audiences';
 import type { BatchPoint, Dashboards, GraphSizeBucket } from '../types';
 
@@ -113,11 +113,8 @@ function profileHistogram(
     sql: `CREATE TEMP TABLE dash_outside (comp INTEGER PRIMARY KEY, n INTEGER NOT NULL,
             ${words.map((w) => `m${w} INTEGER NOT NULL`).join(', ')})`
   });
-  const kinds = profileKinds(db);
-  run(db, {
-    sql: `INSERT INTO temp.dash_profiles (comp, kind) SELECT comp, kind FROM (${kinds.sql})`,
-    params: kinds.params
-  });
+  currentProfiles(db);
+  run(db, { sql: 'INSERT INTO temp.dash_profiles (comp, kind) SELECT pno, kind FROM profiles' });
   if (nonLinking.length) {
     // partner ids on the records keyed into a profile, found from the partner ids (few) to their records
     const masks = words.map((w) => bits.mask('ns', w));

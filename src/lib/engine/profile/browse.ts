@@ -4,7 +4,7 @@ import type { Database } from '../db/sqlite';
 import { all, one } from '../db/sql';
 import { invalid } from '../errors';
 import type { Namespace, Profile, ProfileKind, ProfileListItem, ProfilePage } from '../types';
-import { profileKinds } from './kind';
+import { currentProfiles } from './profiles';
 
 const KINDS: unknown[] = ['customer', 'prospect', 'anonymous'];
 import { assembleProfile, type AssembleOptions } from './assemble';
@@ -26,14 +26,15 @@ export function browseProfiles(
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
     throw invalid(`limit is a whole number from 1 to ${MAX_PAGE}.`, { limit });
   }
-  const kinds = profileKinds(db);
-  const params = [...(kinds.params as (string | number)[]), opts.kind];
+  currentProfiles(db);
   const total = Number(
-    one<{ n: number }>(db, { sql: `SELECT count(*) AS n FROM (${kinds.sql}) WHERE kind = ?`, params })?.n ?? 0
+    one<{ n: number }>(db, { sql: 'SELECT count(*) AS n FROM profiles WHERE kind = ?', params: [opts.kind] })
+      ?.n ?? 0
   );
+  // the profiles_list index (kind, updated DESC, pno) walks the page in order: no sort of every profile
   const rows = all<{ comp: number; updated: string }>(db, {
-    sql: `SELECT comp, updated FROM (${kinds.sql}) WHERE kind = ? ORDER BY updated DESC, comp LIMIT ? OFFSET ?`,
-    params: [...params, limit, offset]
+    sql: `SELECT pno AS comp, updated FROM profiles WHERE kind = ? ORDER BY updated DESC, pno LIMIT ? OFFSET ?`,
+    params: [opts.kind, limit, offset]
   });
   const profiles: ProfileListItem[] = rows.map((r) => {
     const p = assembleProfile(db, { comp: r.comp }, namespaces, { ...assemble, calculated: [] });

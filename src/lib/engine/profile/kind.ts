@@ -15,6 +15,15 @@ export type { ProfileKind };
 export const PERSON_TYPES = ['person', 'email', 'phone'] as const;
 
 /**
+ * Whether a record carries a person-level identity: decided once, when it is written, and stored as
+ * records.person (a namespace never changes its type, and a record never changes its identities'
+ * namespaces), so kindSql reads a flag instead of joining every record to its identities.
+ */
+export function carriesPerson(namespaceTypes: readonly string[]): boolean {
+  return namespaceTypes.some((t) => (PERSON_TYPES as readonly string[]).includes(t));
+}
+
+/**
  * A partner dataset brings third-party data: the dataset carries THIRD_PARTY itself, or its schema labels
  * every field that is not an identity THIRD_PARTY (the Partner Data Enrichment schema).
  */
@@ -42,16 +51,13 @@ export function partnerDatasetIds(db: Database): string[] {
  * (placeholders or bound names), so the same text serves plain queries and audience rules.
  */
 export function kindSql(partner: string, where?: string): string {
-  const person = PERSON_TYPES.map((t) => `'${t}'`).join(',');
   return `SELECT comp, max(ts) AS updated,
             CASE WHEN max(person AND NOT partner) THEN 'customer'
                  WHEN max(person) OR min(partner OR keyed_by_partner) THEN 'prospect'
                  ELSE 'anonymous' END AS kind
             FROM (SELECT i.comp AS comp, r.ts AS ts, r.dataset_id IN (${partner}) AS partner,
                     (SELECT type FROM namespaces WHERE code = i.ns) IN ('partner', 'nonPeople') AS keyed_by_partner,
-                    EXISTS (SELECT 1 FROM record_identities ri JOIN identities x ON x.iid = ri.iid
-                              JOIN namespaces n ON n.code = x.ns
-                             WHERE ri.rid = r.rid AND n.type IN (${person})) AS person
+                    r.person AS person
                     FROM records r JOIN identities i ON i.iid = r.fkey
                     JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1
                    ${where ? `WHERE ${where}` : ''})
@@ -59,15 +65,6 @@ export function kindSql(partner: string, where?: string): string {
 }
 
 /** How many profiles there are: the graphs that key a record of a profile-enabled dataset, as kindSql's rows. */
-export function countProfiles(db: Database): number {
-  return Number(
-    all<{ n: number }>(db, {
-      sql: `SELECT count(DISTINCT i.comp) AS n FROM records r JOIN identities i ON i.iid = r.fkey
-              JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1`
-    })[0]?.n ?? 0
-  );
-}
-
 /** One row per profile: its number (comp), its kind and when it was last updated. */
 export function profileKinds(db: Database, where?: Query): Query {
   const partner = partnerDatasetIds(db);

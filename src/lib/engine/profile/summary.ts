@@ -3,15 +3,14 @@ import { readMeta } from '../db/meta';
 import { all, one } from '../db/sql';
 import type { Database } from '../db/sqlite';
 import type { SandboxSummary, TemplateName } from '../types';
-import { profileKinds } from './kind';
+import { currentProfiles } from './profiles';
 
 export function summarize(db: Database): SandboxSummary {
   const count = (sql: string) => Number(one<{ n: number }>(db, { sql })?.n ?? 0);
-  const kinds = profileKinds(db);
+  currentProfiles(db);
   const byKind = new Map(
     all<{ kind: string; n: number }>(db, {
-      sql: `SELECT kind, count(*) AS n FROM (${kinds.sql}) GROUP BY kind`,
-      params: kinds.params
+      sql: 'SELECT kind, count(*) AS n FROM profiles GROUP BY kind'
     }).map((r) => [r.kind, Number(r.n)])
   );
   const customers = byKind.get('customer') ?? 0;

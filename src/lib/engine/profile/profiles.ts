@@ -1,0 +1,78 @@
+// The profiles table: one row per graph profile with its kind and when it was last updated, as kindSql
+// (./kind.ts) decides them. Overview counts, the profile browser, the dashboards and every batch's
+// profile count read it instead of deriving every profile from every record.
+//  - ingest keeps it current as it goes: each chunk refreshes the profiles it touched (../ingest/batchWriter.ts);
+//  - anything that can change many profiles at once (a deleted batch, relinking, renormalising, a
+//    label that makes a dataset partner data) marks it stale, and the next read rebuilds it whole.
+import { readMeta, writeMeta } from '../db/meta';
+import { one, run } from '../db/sql';
+import type { Database } from '../db/sqlite';
+import { partnerDatasetIds, profileKinds } from './kind';
+
+const STALE = 'profilesStale';
+
+export function markProfilesStale(db: Database): void {
+  // with no records there are no profiles: the table is current as it is emptied
+  if (!one(db, { sql: 'SELECT 1 FROM records LIMIT 1' })) run(db, { sql: 'DELETE FROM profiles' });
+  else writeMeta(db, STALE, '1');
+}
+
+/**
+ * Runs a change to labels: when it makes a dataset partner data or first-party data (./kind.ts
+ * isPartnerData), the kinds of its profiles change, and the table is rebuilt on its next read.
+ */
+export function whilePartnerDataMayChange(db: Database, change: () => void): void {
+  const before = partnerDatasetIds(db).join(',');
+  change();
+  if (partnerDatasetIds(db).join(',') !== before) markProfilesStale(db);
+}
+
+/** Brings the table up to date when it was marked stale; reads call it before they read the table. */
+export function currentProfiles(db: Database): void {
+  if (readMeta(db, STALE) !== '1') return;
+  // a savepoint: whole or not at all, inside a batch's transaction or on its own
+  db.run('SAVEPOINT profiles_rebuild');
+  try {
+    run(db, { sql: 'DELETE FROM profiles' });
+    const kinds = profileKinds(db);
+    run(db, {
+      sql: `INSERT INTO profiles (pno, kind, updated) SELECT comp, kind, updated FROM (${kinds.sql})`,
+      params: kinds.params
+    });
+    run(db, { sql: 'DELETE FROM meta WHERE key = ?', params: [STALE] });
+    db.run('RELEASE profiles_rebuild');
+  } catch (e) {
+    db.run('ROLLBACK TO profiles_rebuild');
+    db.run('RELEASE profiles_rebuild');
+    throw e;
+  }
+}
+
+/**
+ * Derives again the rows of these profile numbers from their records as they are now: a number that
+ * no longer names a profile (merged away, or its records gone) loses its row.
+ */
+export function refreshProfiles(db: Database, pnos: Iterable<number>): void {
+  if (readMeta(db, STALE) === '1') return; // rebuilt whole on the next read anyway
+  run(db, { sql: 'CREATE TEMP TABLE IF NOT EXISTS profiles_dirty (pno INTEGER PRIMARY KEY)' });
+  run(db, { sql: 'DELETE FROM temp.profiles_dirty' });
+  const add = db.prepare('INSERT OR IGNORE INTO temp.profiles_dirty (pno) VALUES (?)');
+  try {
+    for (const p of pnos) add.run([p]);
+  } finally {
+    add.free();
+  }
+  run(db, { sql: 'DELETE FROM profiles WHERE pno IN (SELECT pno FROM temp.profiles_dirty)' });
+  const kinds = profileKinds(db, { sql: 'i.comp IN (SELECT pno FROM temp.profiles_dirty)' });
+  run(db, {
+    sql: `INSERT INTO profiles (pno, kind, updated) SELECT comp, kind, updated FROM (${kinds.sql})`,
+    params: kinds.params
+  });
+  run(db, { sql: 'DELETE FROM temp.profiles_dirty' });
+}
+
+/** How many profiles the sandbox has, of every kind. */
+export function countProfiles(db: Database): number {
+  currentProfiles(db);
+  return Number(db.exec('SELECT count(*) FROM profiles')[0]?.values[0]?.[0] ?? 0);
+}
