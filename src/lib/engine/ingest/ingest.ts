@@ -58,6 +58,9 @@ function checkOptions(schema: Schema, opts: IngestOptions): number {
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/** Records stored and stitched together: a few hundred milliseconds of work at most. */
+const STITCH_SLICE = 2_000;
+
 export async function ingestFile(
   ctx: IngestContext,
   dataset: Dataset,
@@ -130,6 +133,7 @@ export async function ingestFile(
     });
   };
   const chunks = textChunks(input)[Symbol.asyncIterator]();
+  let bytesBefore = 0;
   try {
     for (;;) {
       const next = await timedAsync('read', () => chunks.next());
@@ -141,16 +145,28 @@ export async function ingestFile(
         reader = readerFor(format);
       }
       const active = reader;
-      take(timed('parse', () => active.push(chunk.text)));
+      const records = timed('parse', () => active.push(chunk.text));
       fileError = reader.fileError();
-      if (fileError) break;
-      timed('stitch', () => writer.flush());
-      opts.onProgress?.({ rows: rowsRead, bytes: chunk.bytes, totalBytes });
-      await tick();
-      if (opts.signal?.aborted) {
-        cancelled = true;
+      if (fileError) {
+        take(records); // counted as read, though the batch fails whole
         break;
       }
+      // A chunk's records are stored and stitched a slice at a time, so progress and cancel are heard
+      // every slice, not every mebibyte (a second or more of work on a slow machine)
+      for (let at = 0; at < records.length || at === 0; at += STITCH_SLICE) {
+        take(records.slice(at, at + STITCH_SLICE));
+        timed('stitch', () => writer.flush());
+        const done = Math.min(1, (at + STITCH_SLICE) / Math.max(1, records.length));
+        const bytes = Math.round(bytesBefore + (chunk.bytes - bytesBefore) * done);
+        opts.onProgress?.({ rows: rowsRead, bytes, totalBytes });
+        await tick();
+        if (opts.signal?.aborted) {
+          cancelled = true;
+          break;
+        }
+      }
+      if (cancelled) break;
+      bytesBefore = chunk.bytes;
     }
     if (!cancelled && !fileError) {
       if (!reader) fileError = { row: 0, code: 'EMPTY_FILE', message: 'The file is empty.' };
