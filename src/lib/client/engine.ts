@@ -11,13 +11,24 @@ let remote: Comlink.Remote<EngineHost> | undefined;
 let configured: Promise<void> | undefined;
 let generation = 0;
 const pending = new Set<(e: CdpError) => void>();
+const stopListeners = new Set<(cause: string) => void>();
 
-function stop(reason: string): void {
+/**
+ * Calls `listener` with what stopped the worker (a crash's message) each time it dies, before the calls
+ * it was running are rejected: the sandbox manager reopens the saved state and says so.
+ */
+export function onEngineStopped(listener: (cause: string) => void): () => void {
+  stopListeners.add(listener);
+  return () => stopListeners.delete(listener);
+}
+
+function stop(reason: string, cause: string): void {
   if (!worker) return;
   worker.terminate();
   worker = undefined;
   remote = undefined;
   configured = undefined;
+  for (const listener of [...stopListeners]) listener(cause);
   const error = new CdpError('engine_stopped', reason);
   for (const reject of [...pending]) reject(error);
   pending.clear();
@@ -31,13 +42,17 @@ function start(): Comlink.Remote<EngineHost> {
   });
   w.addEventListener('error', (ev) => {
     ev.preventDefault();
+    // "Uncaught Error: out of memory" says no more to a reader without its first word
+    const cause = (ev.message || '').replace(/^Uncaught /, '') || 'no reason given';
     if (w === worker)
-      stop(
-        `The engine stopped unexpectedly${ev.message ? ` (${ev.message})` : ''}. Your last saved state will be reopened.`
-      );
+      stop(`The engine stopped unexpectedly (${cause}). Your last saved state will be reopened.`, cause);
   });
   w.addEventListener('messageerror', () => {
-    if (w === worker) stop('The engine sent a message the page could not read; it was restarted.');
+    if (w === worker)
+      stop(
+        'The engine sent a message the page could not read; it was restarted.',
+        'it sent a message the page could not read'
+      );
   });
   worker = w;
   generation += 1;

@@ -4,7 +4,7 @@
 // Several tabs may open one sandbox: one is its writer, the others follow it read-only and reload
 // after each of its saves (tabs.ts has the locks and messages; the rules are at "writer and followers").
 import * as Comlink from 'comlink';
-import { isWrite } from '$lib/engine/types';
+import { isWrite, MAX_SANDBOX_BYTES } from '$lib/engine/types';
 import type {
   BatchReport,
   GenerateOptions,
@@ -14,9 +14,12 @@ import type {
   TemplateName
 } from '$lib/engine/types';
 import type { EngineHost } from '$lib/worker/wire';
-import { engineGeneration, withEngine } from './engine';
+import { engineGeneration, onEngineStopped, withEngine } from './engine';
 import { CdpError, toCdpError } from './errors';
+import { formatCount } from './format';
 import { randomId } from './ids';
+import { clearChanges, dropChange, noteChange, takeInterrupted, type ChangeNote } from './interrupted';
+import { storageFullMessage, storageUse } from './storage.svelte';
 import { openSandboxStore, type SandboxMeta, type SandboxRecord, type SandboxStore } from './store';
 import {
   askHandover,
@@ -139,6 +142,16 @@ class SandboxManager {
   #unsaved = false;
   /** Changes queued or running: they would be lost if another tab took the lock now. */
   #writesQueued = 0;
+  /** The engine's change count (host.changes()) in the saved state; null: unknown, so every write saves. */
+  #savedChanges: number | null = null;
+  /** What stopped the engine, until the reopened sandbox says so. */
+  #crash: string | null = null;
+  /** The storage-full notice on screen, taken down by the next save that succeeds. */
+  #fullNotice: string | null = null;
+
+  constructor() {
+    onEngineStopped((cause) => this.#onEngineStopped(cause));
+  }
 
   /** Opens the remembered sandbox, or creates the demo one on a first visit. Safe to call often. */
   start(): Promise<void> {
@@ -146,6 +159,8 @@ class SandboxManager {
       const store = await this.#getStore();
       await this.#getLocks();
       this.persistent = store.persistent;
+      void storageUse.requestPersistence();
+      void storageUse.refresh();
       const list = await store.list();
       const wanted = readActiveId();
       const chosen = list.find((s) => s.id === wanted) ?? list.at(-1);
@@ -179,8 +194,15 @@ class SandboxManager {
     return withEngine(use);
   }
 
-  /** A call that changes the sandbox: refused in a follower tab, else queued, then saved. */
-  async mutate<T>(label: string | null, use: (host: Host) => Promise<T>): Promise<T> {
+  /**
+   * A call that changes the sandbox: refused in a follower tab, else queued, then saved when it changed
+   * anything. `change` says what it is, for the next visit to name should the tab go away first.
+   */
+  async mutate<T>(
+    label: string | null,
+    use: (host: Host) => Promise<T>,
+    change: ChangeNote = { kind: 'change' }
+  ): Promise<T> {
     await this.start();
     this.#refuseUnlessWriter(false);
     this.#writesQueued += 1;
@@ -189,10 +211,20 @@ class SandboxManager {
         // The lock may have been taken while this change waited in the queue.
         this.#refuseUnlessWriter(true);
         await this.#ensureOpen();
-        const result = await withEngine(use);
-        this.#unsaved = true;
+        const id = this.#openId ?? '';
+        const noted = noteChange(id, this.#revision, change);
+        let result: T;
+        try {
+          result = await withEngine(use);
+        } catch (e) {
+          // A refused write may still have changed something. One the worker died in is gone with
+          // it: its note stays for the reopened sandbox to report.
+          if (toCdpError(e).code !== 'engine_stopped') await this.#afterWrite(id, noted);
+          throw e;
+        }
+        // The save is scheduled before screens redraw the change (helpers.ts expectSaved relies on it).
+        await this.#afterWrite(id, noted);
         this.version += 1;
-        this.#scheduleSave();
         return result;
       });
     } finally {
@@ -206,28 +238,35 @@ class SandboxManager {
   ): Promise<Awaited<ReturnType<Sandbox[K]>>> {
     const invoke = (host: Host) => typedCall(host)(method, ...args);
     // The engine's own list decides what is saved (SANDBOX_CALLS in engine/types.ts)
-    return isWrite(method) ? this.mutate(null, invoke) : this.read(invoke);
+    return isWrite(method) ? this.mutate(null, invoke, { kind: 'change', what: method }) : this.read(invoke);
   }
 
   /** Streams a File/Blob (never read here) or text into a dataset; progress and cancel cross to the worker. */
   ingest(dataset: string, input: Blob | string, req: IngestRequest = {}): Promise<BatchReport> {
     const { onProgress, signal, ...opts } = req;
-    return this.mutate('Ingesting…', async (host) => {
-      if (signal?.aborted) throw new CdpError('cancelled', 'The upload was cancelled before it started.');
-      const cancelToken = randomId('cancel');
-      // Cancel must not wait in the queue behind the ingest it cancels: it goes straight to the worker.
-      const onAbort = () => void withEngine((h) => h.cancel(cancelToken)).catch(() => undefined);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        return await host.ingest(dataset, input, {
-          ...opts,
-          cancelToken,
-          ...(onProgress ? { onProgress: Comlink.proxy(onProgress) } : {})
-        });
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
-      }
-    });
+    const fileName =
+      opts.fileName ?? (typeof File === 'function' && input instanceof File ? input.name : undefined);
+    const change: ChangeNote = { kind: 'upload', dataset, ...(fileName ? { fileName } : {}) };
+    return this.mutate(
+      'Ingesting…',
+      async (host) => {
+        if (signal?.aborted) throw new CdpError('cancelled', 'The upload was cancelled before it started.');
+        const cancelToken = randomId('cancel');
+        // Cancel must not wait in the queue behind the ingest it cancels: it goes straight to the worker.
+        const onAbort = () => void withEngine((h) => h.cancel(cancelToken)).catch(() => undefined);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          return await host.ingest(dataset, input, {
+            ...opts,
+            cancelToken,
+            ...(onProgress ? { onProgress: Comlink.proxy(onProgress) } : {})
+          });
+        } finally {
+          signal?.removeEventListener('abort', onAbort);
+        }
+      },
+      change
+    );
   }
 
   /** Generates records into a dataset in the worker, as one batch; progress and cancel as for ingest. */
@@ -236,21 +275,25 @@ class SandboxManager {
     opts: GenerateOptions & Pick<IngestRequest, 'onProgress' | 'signal'>
   ): Promise<GenerateReport> {
     const { onProgress, signal, ...rest } = opts;
-    return this.mutate('Generating…', async (host) => {
-      if (signal?.aborted) throw new CdpError('cancelled', 'Generating was cancelled before it started.');
-      const cancelToken = randomId('cancel');
-      const onAbort = () => void withEngine((h) => h.cancel(cancelToken)).catch(() => undefined);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        return await host.generateInto(dataset, {
-          ...rest,
-          cancelToken,
-          ...(onProgress ? { onProgress: Comlink.proxy(onProgress) } : {})
-        });
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
-      }
-    });
+    return this.mutate(
+      'Generating…',
+      async (host) => {
+        if (signal?.aborted) throw new CdpError('cancelled', 'Generating was cancelled before it started.');
+        const cancelToken = randomId('cancel');
+        const onAbort = () => void withEngine((h) => h.cancel(cancelToken)).catch(() => undefined);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          return await host.generateInto(dataset, {
+            ...rest,
+            cancelToken,
+            ...(onProgress ? { onProgress: Comlink.proxy(onProgress) } : {})
+          });
+        } finally {
+          signal?.removeEventListener('abort', onAbort);
+        }
+      },
+      { kind: 'generate', dataset }
+    );
   }
 
   /** A new sandbox, open in this tab and written by it (a follower tab may create one too). */
@@ -277,18 +320,20 @@ class SandboxManager {
     await this.start();
     if (id === this.activeId) this.#refuseUnlessWriter(false);
     return this.#exclusive('Resetting sandbox…', true, async () => {
-      const store = await this.#getStore();
       const meta = this.#meta(id);
       const borrowed = await this.#lockFor(id, meta.name);
       try {
         await withEngine((h) => h.open({ template: meta.template }));
         this.#openId = null;
+        const counted = await this.#readChanges();
         const bytes = await withEngine((h) => typedCall(h)('export'));
-        const revision = await store.put({ ...meta, updatedAt: new Date().toISOString(), bytes }, tabId);
+        const revision = await this.#put({ ...meta, updatedAt: new Date().toISOString(), bytes });
+        clearChanges(id);
         post({ kind: 'saved', sandboxId: id, revision });
         if (id === this.activeId) {
           this.#revision = revision;
           this.#unsaved = false;
+          this.#savedChanges = counted;
           this.#markOpen(id);
         }
       } finally {
@@ -309,6 +354,7 @@ class SandboxManager {
       const borrowed = await this.#lockFor(id, this.#meta(id).name);
       try {
         await store.delete(id);
+        clearChanges(id);
       } finally {
         borrowed?.release();
       }
@@ -334,6 +380,13 @@ class SandboxManager {
 
   /** Opens a .sqlite file as a new sandbox (and makes it the active one). */
   async importFile(file: File): Promise<SandboxMeta> {
+    // Before a byte is read: a file this large would be copied into memory twice just to be refused.
+    if (file.size > MAX_SANDBOX_BYTES)
+      throw new CdpError(
+        'invalid_sandbox',
+        `"${file.name}" is ${formatCount(file.size)} bytes; a sandbox file can be at most ${formatCount(MAX_SANDBOX_BYTES)} bytes (1 GiB), because the whole database is held in memory: it was not read.`,
+        { size: file.size, limit: MAX_SANDBOX_BYTES }
+      );
     await this.start();
     const bytes = new Uint8Array(await file.arrayBuffer());
     const name = file.name.replace(/\.(sqlite3?|db)$/i, '') || 'Imported sandbox';
@@ -453,7 +506,37 @@ class SandboxManager {
     await withEngine((h) => h.open(Comlink.transfer({ bytes }, [bytes.buffer as ArrayBuffer])));
     this.#revision = record.revision ?? 0;
     this.#unsaved = false;
+    this.#savedChanges = await this.#readChanges();
     this.#markOpen(id);
+    this.#sayReopened(id);
+  }
+
+  /** After a sandbox opened: what the engine's crash or an interrupted change left to say. */
+  #sayReopened(id: string): void {
+    const said: string[] = [];
+    if (this.#crash !== null) {
+      said.push(
+        `The engine stopped unexpectedly (${this.#crash}) and was restarted; your last saved state was reopened.`
+      );
+      this.#crash = null;
+    }
+    // Only as the writer: a follower's writer tab may be running the very change that note names.
+    const lost = this.#holds(id) ? takeInterrupted(id, this.#revision) : null;
+    if (lost) said.push(lost);
+    if (said.length > 0) this.notice = said.join(' ');
+  }
+
+  /** The worker died: reopen the saved state now, not at the next call, so the screen says so at once. */
+  #onEngineStopped(cause: string): void {
+    if (this.#openId === null) return;
+    this.#crash = cause;
+    this.#exclusive('Restarting the engine…', true, async () => {
+      if (!this.#isOpen() && this.activeId) await this.#ensureOpen();
+      this.version += 1;
+    }).catch((e: unknown) => {
+      this.#crash = null;
+      this.notice = `The engine stopped unexpectedly (${cause}) and the sandbox could not be reopened: ${toCdpError(e).message}`;
+    });
   }
 
   /** After the active sandbox was deleted (here or in another tab): the newest other one, or a new demo. */
@@ -476,12 +559,15 @@ class SandboxManager {
     if (!lock) throw new CdpError('internal', 'Another tab holds the id chosen for the new sandbox.');
     this.#letGo();
     this.#adopt(lock);
+    const counted = await this.#readChanges();
     const bytes = await withEngine((h) => typedCall(h)('export'));
     const now = new Date().toISOString();
     const meta: SandboxMeta = { id, name, template, createdAt: now, updatedAt: now, size: bytes.byteLength };
-    this.#revision = await (await this.#getStore()).put({ ...meta, bytes }, tabId);
+    this.#revision = await this.#put({ ...meta, bytes });
     this.#unsaved = false;
+    this.#savedChanges = counted;
     this.#markOpen(meta.id);
+    void storageUse.refresh();
     post({ kind: 'list' });
     return meta;
   }
@@ -504,10 +590,46 @@ class SandboxManager {
         this.saveError = null;
       },
       (e: unknown) => {
+        const error = toCdpError(e);
         this.saveState = 'failed';
-        this.saveError = toCdpError(e).message;
+        // The top bar has room for the gist; the notice says how much is used and what to do.
+        if (error.code === 'storage_full') {
+          this.saveError = 'storage full';
+          this.notice = this.#fullNotice = error.message;
+        } else this.saveError = error.message;
       }
     );
+  }
+
+  /** Saves through the store; a save refused for quota says how full the storage is and what to do. */
+  async #put(record: SandboxRecord): Promise<number> {
+    const store = await this.#getStore();
+    try {
+      return await store.put(record, tabId);
+    } catch (e) {
+      if (toCdpError(e).code !== 'storage_full') throw e;
+      await storageUse.refresh();
+      throw new CdpError('storage_full', storageFullMessage(storageUse.usage, storageUse.quota));
+    }
+  }
+
+  /** The engine's change count now, or null when it cannot tell (then the next write saves). */
+  #readChanges(): Promise<number | null> {
+    return withEngine((h) => h.changes()).catch(() => null);
+  }
+
+  async #changedSinceSave(): Promise<boolean> {
+    // A worker that died took the change with it; the save path decides what that means.
+    if (this.#savedChanges === null || this.#openGeneration !== engineGeneration()) return true;
+    return (await this.#readChanges()) !== this.#savedChanges;
+  }
+
+  /** After a write: save when the engine changed anything since the last save; else forget its note. */
+  async #afterWrite(id: string, noted: string): Promise<void> {
+    if (await this.#changedSinceSave()) {
+      this.#unsaved = true;
+      this.#scheduleSave();
+    } else if (this.#holds(id)) dropChange(id, noted);
   }
 
   async #saveNow(): Promise<void> {
@@ -515,13 +637,15 @@ class SandboxManager {
     if (!id || this.#openGeneration !== engineGeneration()) return;
     if (!this.#holds(id))
       throw new CdpError('read_only_tab', 'another tab took this sandbox over, and this tab follows it now.');
+    // Counted before the export: a count that runs late can only make one more save, never one fewer.
+    const counted = await this.#readChanges();
     const bytes = await withEngine((h) => typedCall(h)('export'));
     const store = await this.#getStore();
     const meta = this.list.find((s) => s.id === id) ?? (await store.list()).find((s) => s.id === id);
     if (!meta) return;
     let revision: number;
     try {
-      revision = await store.put({ ...meta, updatedAt: new Date().toISOString(), bytes }, tabId);
+      revision = await this.#put({ ...meta, updatedAt: new Date().toISOString(), bytes });
     } catch (e) {
       // Another tab claimed the sandbox although this one believed it held the lock (it was taken
       // while this tab hung, or the election without Web Locks picked two writers).
@@ -530,8 +654,13 @@ class SandboxManager {
     }
     this.#revision = revision;
     this.#unsaved = false;
+    this.#savedChanges = counted;
+    clearChanges(id);
+    if (this.#fullNotice !== null && this.notice === this.#fullNotice) this.notice = null;
+    this.#fullNotice = null;
     post({ kind: 'saved', sandboxId: id, revision });
     await this.#refreshList();
+    void storageUse.refresh();
   }
 
   // ---- writer and followers (see tabs.ts) ----

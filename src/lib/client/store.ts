@@ -1,6 +1,6 @@
 // Saved sandboxes in IndexedDB. Metadata and bytes live in two stores so that listing sandboxes (every
 // page load) never reads the databases themselves, which can be hundreds of megabytes each.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { TemplateName } from '$lib/engine/types';
 import { CdpError } from './errors';
 
@@ -60,6 +60,53 @@ function nextMeta(
 
 const DB_NAME = 'pocket-cdp';
 
+/**
+ * Every write waits until the browser says the data is on disk. Chromium's default ("relaxed") reports
+ * a transaction complete before it is flushed, so "Saved in this browser" could be followed by the
+ * loss of that save in a crash or power cut; a save is one whole database, worth the flush.
+ */
+const DURABLE: IDBTransactionOptions = { durability: 'strict' };
+
+type WriteTx = IDBPTransaction<PocketCdpDb, ('sandboxes' | 'sandboxBytes')[], 'readwrite'>;
+
+/** A request's promise whose failure is reported by the transaction instead (no unhandled rejection). */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+/**
+ * Undoes every write of a transaction that failed part way: a metadata put that committed alone would
+ * say a save happened whose bytes were never written.
+ */
+function abortQuietly(tx: WriteTx): void {
+  try {
+    tx.abort();
+  } catch {
+    // Finished already (committed empty, or aborted by the failure itself).
+  }
+}
+
+/** A quota failure as IndexedDB reports it: thrown by a request, or as the aborted transaction's error. */
+export function isQuotaError(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null || !('name' in e)) return false;
+  // Firefox named it NS_ERROR_DOM_QUOTA_REACHED before it followed the standard name
+  return e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED';
+}
+
+/** A failed write as the app names it: quota, whether a request threw it or the transaction aborted with it. */
+function writeError(e: unknown, tx: WriteTx): unknown {
+  let txError: unknown = null;
+  try {
+    txError = tx.error;
+  } catch {
+    // Older engines throw while the transaction is still active.
+  }
+  if (isQuotaError(e) || isQuotaError(txError))
+    return new CdpError('storage_full', "This browser's storage for Pocket CDP is full.");
+  return e;
+}
+
 class IdbStore implements SandboxStore {
   readonly persistent = true;
   constructor(private db: IDBPDatabase<PocketCdpDb>) {}
@@ -79,13 +126,21 @@ class IdbStore implements SandboxStore {
     return { ...meta, bytes };
   }
   async claim(id: string, writer: string) {
-    const tx = this.db.transaction(['sandboxes', 'sandboxBytes'], 'readwrite');
-    const [meta, data] = await Promise.all([
-      tx.objectStore('sandboxes').get(id),
-      tx.objectStore('sandboxBytes').get(id)
-    ]);
-    if (meta) await tx.objectStore('sandboxes').put({ ...meta, writer });
-    await tx.done;
+    const tx = this.db.transaction(['sandboxes', 'sandboxBytes'], 'readwrite', DURABLE);
+    const done = quiet(tx.done);
+    let meta: SandboxMeta | undefined;
+    let data: PocketCdpDb['sandboxBytes']['value'] | undefined;
+    try {
+      [meta, data] = await Promise.all([
+        tx.objectStore('sandboxes').get(id),
+        tx.objectStore('sandboxBytes').get(id)
+      ]);
+      if (meta) await tx.objectStore('sandboxes').put({ ...meta, writer });
+      await done;
+    } catch (e) {
+      abortQuietly(tx);
+      throw writeError(e, tx);
+    }
     if (!meta || !data) return undefined;
     const bytes = data.bytes instanceof Blob ? new Uint8Array(await data.bytes.arrayBuffer()) : data.bytes;
     return { ...meta, writer, bytes };
@@ -93,29 +148,30 @@ class IdbStore implements SandboxStore {
   async put({ bytes, ...meta }: SandboxRecord, writer: string) {
     // One transaction: metadata never points at bytes that were not written, and the writer check
     // and the write cannot be split by another tab's claim (IndexedDB runs them one after the other).
-    const tx = this.db.transaction(['sandboxes', 'sandboxBytes'], 'readwrite');
-    const done = tx.done;
+    const tx = this.db.transaction(['sandboxes', 'sandboxBytes'], 'readwrite', DURABLE);
+    const done = quiet(tx.done);
     try {
       const next = nextMeta(await tx.objectStore('sandboxes').get(meta.id), meta, writer, bytes.byteLength);
-      await Promise.all([
-        tx.objectStore('sandboxes').put(next),
-        // A Blob: IndexedDB writes its contents off the main thread, where a Uint8Array of a large
-        // sandbox was serialised on it (a 300 ms freeze after every save of a 100k-row sandbox).
+      const metaPut = quiet(tx.objectStore('sandboxes').put(next));
+      // A Blob: IndexedDB writes its contents off the main thread, where a Uint8Array of a large
+      // sandbox was serialised on it (a 300 ms freeze after every save of a 100k-row sandbox).
+      // A put can throw at once (quota), after the metadata put was made: the catch aborts both.
+      const bytesPut = quiet(
         tx
           .objectStore('sandboxBytes')
-          .put({ id: meta.id, bytes: new Blob([bytes as Uint8Array<ArrayBuffer>]) }),
-        done
-      ]);
+          .put({ id: meta.id, bytes: new Blob([bytes as Uint8Array<ArrayBuffer>]) })
+      );
+      await Promise.all([metaPut, bytesPut, done]);
       return next.revision ?? 0;
     } catch (e) {
-      // A refused save writes nothing (the transaction commits empty); a failed write rejects `done`
-      // as well, which is the same failure as the one thrown here.
-      done.catch(() => undefined);
-      throw e;
+      // Refused (another tab's claim) or failed (quota, disk): nothing of this save is kept, the last
+      // saved state stays as it was.
+      abortQuietly(tx);
+      throw writeError(e, tx);
     }
   }
   async delete(id: string) {
-    const tx = this.db.transaction(['sandboxes', 'sandboxBytes'], 'readwrite');
+    const tx = this.db.transaction(['sandboxes', 'sandboxBytes'], 'readwrite', DURABLE);
     await Promise.all([
       tx.objectStore('sandboxes').delete(id),
       tx.objectStore('sandboxBytes').delete(id),

@@ -7,6 +7,7 @@ import {
   isSandboxCall,
   type GenerateOptions,
   type IngestOptions,
+  type QueryResult,
   type Sandbox,
   type TemplateName
 } from './types';
@@ -23,6 +24,12 @@ export interface EngineHost {
   /** Opens a saved sandbox (bytes) or a new one from a template; closes the one open before. */
   open(opts: { bytes?: Uint8Array; template?: TemplateName }): Promise<void>;
   cancel(token: string): void;
+  /**
+   * Rows changed in the open sandbox since it was opened (SQLite's total_changes(); sql.js exports
+   * through the backup API, so an export does not restart it). It only grows: the client saves after a
+   * write only when it moved, so a write that changed nothing (refused, a flow not due) is not saved.
+   */
+  changes(): Promise<number>;
   call<K extends keyof Omit<Sandbox, 'ingest' | 'generateInto' | 'close'>>(
     method: K,
     ...args: Parameters<Sandbox[K]>
@@ -34,6 +41,9 @@ export interface EngineHost {
   ): ReturnType<Sandbox['ingest']>;
   generateInto(dataset: string, opts: HostGenerateOptions): ReturnType<Sandbox['generateInto']>;
 }
+
+const TOTAL_CHANGES = 'SELECT total_changes()';
+const totalOf = (r: QueryResult) => Number(r.rows[0]?.[0] ?? 0);
 
 function asData(e: unknown): never {
   if (e instanceof CdpError) throw new CdpError(e.code, e.message, e.details);
@@ -63,6 +73,14 @@ export function createHost(): EngineHost {
     },
     cancel(token) {
       controllers.get(token)?.abort();
+    },
+    async changes() {
+      try {
+        // through the sandbox's queue, so the count is of the calls made before this one
+        return totalOf(await sandbox().query(TOTAL_CHANGES));
+      } catch (e) {
+        asData(e);
+      }
     },
     async call(method, ...args) {
       try {

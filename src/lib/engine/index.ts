@@ -4,7 +4,7 @@ import { markIdentityFormat, renormalizeIdentities } from './identity/renormaliz
 import { migrate } from './db/migrations';
 import { transaction } from './db/sql';
 import { openDatabase } from './db/sqlite';
-import { checkSandboxFile } from './db/validate';
+import { checkSandboxFile, checkSandboxSize } from './db/validate';
 import { CdpError, invalid } from './errors';
 import { nowIso } from './ids';
 import { queued } from './queue';
@@ -23,6 +23,7 @@ export async function openSandbox(
   if (opts.bytes !== undefined) {
     if (!(opts.bytes instanceof Uint8Array))
       throw invalid('bytes is a saved sandbox (.sqlite file) as a Uint8Array.');
+    checkSandboxSize(opts.bytes.byteLength);
     let db;
     try {
       db = await openDatabase(opts.bytes);

@@ -2,9 +2,26 @@
 // altered table would feed the engine data it never wrote. Before a file is migrated and opened, its
 // schema is compared with the one the same migrations give a fresh database at the file's format version.
 import { CdpError } from '../errors';
+import { MAX_SANDBOX_BYTES } from '../types';
 import { migrate, SCHEMA_VERSION } from './migrations';
 import { sqlTokens } from './readonly';
 import { openDatabase, type Database } from './sqlite';
+
+export { MAX_SANDBOX_BYTES };
+
+/** MiB to a tenth, rounded up: a file one byte over the limit does not read as the limit itself. */
+const mib = (bytes: number) =>
+  (Math.ceil((bytes / 2 ** 20) * 10) / 10).toLocaleString('en-US', { maximumFractionDigits: 1 });
+
+/** Refuses bytes past MAX_SANDBOX_BYTES before sql.js copies them into its memory. */
+export function checkSandboxSize(byteLength: number): void {
+  if (byteLength <= MAX_SANDBOX_BYTES) return;
+  throw new CdpError(
+    'invalid_sandbox',
+    `This file is ${mib(byteLength)} MiB; a sandbox file can be at most ${mib(MAX_SANDBOX_BYTES)} MiB, because the whole database is held in memory: it was not opened.`,
+    { size: byteLength, limit: MAX_SANDBOX_BYTES }
+  );
+}
 
 /** One row of sqlite_master: what a database defines. */
 export interface SchemaObject {
