@@ -5,11 +5,16 @@
 // The folder may hold the build itself or a copy of it in a sub-folder (a workshop's USB stick):
 // /sub redirects to /sub/ so the build's relative asset paths resolve, and an unknown path is a 404
 // unless the folder has a 200.html fallback page. Nothing outside the folder is ever served.
+//
+// Every response carries the Content Security Policy of scripts/csp.mjs as a header (so frame-ancestors
+// applies, and the engine's worker and the service worker get the policy from their own responses),
+// with nosniff and no referrer.
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { exec } from 'node:child_process';
+import { SECURITY_HEADERS, headerPolicy, metaPolicyOf } from './csp.mjs';
 
 /** Content types for what a build holds; anything else is served as bytes. */
 const TYPES = new Map([
@@ -138,28 +143,59 @@ async function answerFor(realRoot, target) {
 }
 
 /**
+ * How long a browser may keep a file: a hashed file never changes under its name; a page and the
+ * service worker must be asked for again each time, or a new build would not be seen (the worker's
+ * own update check reads service-worker.js past this cache anyway, but other servers' setups vary).
+ * @param {string} file
+ */
+function cacheControlOf(file) {
+  if (file.includes(`${sep}_app${sep}immutable${sep}`)) return 'public, max-age=31536000, immutable';
+  return 'no-cache';
+}
+
+/** The policy for anything that is not a page: no page, no inline script to allow. */
+const BASE_HEADERS = { 'content-security-policy': headerPolicy(), ...SECURITY_HEADERS };
+
+/**
  * @param {import('node:http').ServerResponse} res
  * @param {Answer} answer
  * @param {boolean} head
  */
-function send(res, answer, head) {
+async function send(res, answer, head) {
   if (answer.kind === 'redirect') {
-    res.writeHead(301, { location: answer.location, 'content-length': 0 }).end();
+    res.writeHead(301, { location: answer.location, 'content-length': 0, ...BASE_HEADERS }).end();
     return;
   }
   if (answer.kind === 'error') {
     const body = `${answer.message}\n`;
     res.writeHead(answer.status, {
       'content-type': 'text/plain; charset=utf-8',
-      'content-length': Buffer.byteLength(body)
+      'content-length': Buffer.byteLength(body),
+      ...BASE_HEADERS
     });
     res.end(head ? undefined : body);
     return;
   }
+  const type = TYPES.get(extname(answer.file).toLowerCase()) ?? 'application/octet-stream';
+  const caching = { 'cache-control': cacheControlOf(answer.file) };
+  if (extname(answer.file).toLowerCase() === '.html') {
+    // A page is read whole (a few kB): its header policy takes the hashes of its own meta policy.
+    const page = await readFile(answer.file);
+    res.writeHead(answer.status, {
+      'content-type': type,
+      'content-length': page.length,
+      ...BASE_HEADERS,
+      ...caching,
+      'content-security-policy': headerPolicy(metaPolicyOf(page.toString('utf8')))
+    });
+    res.end(head ? undefined : page);
+    return;
+  }
   res.writeHead(answer.status, {
-    'content-type': TYPES.get(extname(answer.file).toLowerCase()) ?? 'application/octet-stream',
+    'content-type': type,
     'content-length': answer.size,
-    'x-content-type-options': 'nosniff'
+    ...BASE_HEADERS,
+    ...caching
   });
   if (head) {
     res.end();
@@ -179,10 +215,10 @@ function send(res, answer, head) {
 async function handle(realRoot, req, res) {
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD') {
-    res.writeHead(405, { allow: 'GET, HEAD', 'content-length': 0 }).end();
+    res.writeHead(405, { allow: 'GET, HEAD', 'content-length': 0, ...BASE_HEADERS }).end();
     return;
   }
-  send(res, await answerFor(realRoot, req.url ?? '/'), method === 'HEAD');
+  await send(res, await answerFor(realRoot, req.url ?? '/'), method === 'HEAD');
 }
 
 async function main() {

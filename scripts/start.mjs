@@ -2,7 +2,7 @@
 // from changed since the last build), then serves exactly the files a workshop copies onto a USB stick
 // and opens the browser. The dev server (`npm run dev`) takes ~12 s on its first load and reloads
 // itself while it optimises dependencies; a built site opens at once.
-// Usage: node scripts/start.mjs [--port 5173] [--no-open] [--rebuild]
+// Usage: node scripts/start.mjs [--port 4174] [--no-open] [--rebuild]
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +25,9 @@ const SOURCES = [
 
 const args = process.argv.slice(2);
 const portIndex = args.indexOf('--port');
-const port = portIndex >= 0 ? args[portIndex + 1] : (process.env.PORT ?? '5173');
+// Not the dev server's 5173: the built site's service worker would keep answering there with the
+// cached build after a switch to `npm run dev` (a worker belongs to its origin, port included).
+const port = portIndex >= 0 ? args[portIndex + 1] : (process.env.PORT ?? '4174');
 
 /**
  * The newest modification time under a file or folder, in ms (0 when it does not exist).

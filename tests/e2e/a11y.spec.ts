@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO, fixture, openApp, uploadToDataset } from './helpers';
+import { DEMO, fixture, openApp, runScriptFile, uploadToDataset } from './helpers';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core');
 
@@ -12,7 +12,7 @@ interface AxeViolation {
 }
 
 async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath });
+  await runScriptFile(page, axePath);
   const violations = await page.evaluate(async () => {
     const axe = (
       window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: AxeViolation[] }> } }

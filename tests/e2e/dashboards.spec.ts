@@ -12,6 +12,7 @@ import {
   openApp,
   openNav,
   pageHeading,
+  runScriptFile,
   uploadToDataset
 } from './helpers';
 
@@ -19,7 +20,7 @@ test.setTimeout(120_000);
 
 /** axe-core's serious and critical findings on the screen as it is (as tests/e2e/a11y.spec.ts runs it). */
 async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core') });
+  await runScriptFile(page, createRequire(import.meta.url).resolve('axe-core'));
   const violations = await page.evaluate(async () => {
     type Found = { id: string; impact: string | null; nodes: { target: string[] }[] };
     const axe = (window as unknown as { axe: { run: (d: Document) => Promise<{ violations: Found[] }> } })

@@ -5,6 +5,10 @@
 // accessible names; a regex is used only where a name has a variable or descriptive tail.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 
@@ -128,4 +132,97 @@ export async function dropFile(target: Locator, path: string, mimeType: string):
     { text, name: basename(path), mimeType }
   );
   for (const type of ['dragenter', 'dragover', 'drop']) await target.dispatchEvent(type, { dataTransfer });
+}
+
+/** A copy of the built site in a fresh temporary folder, at `subPath` inside it ('' for its root). */
+export interface BuildCopy {
+  /** The folder a server serves. */
+  folder: string;
+  /** Where the build itself sits in it. */
+  app: string;
+  remove(): Promise<void>;
+}
+
+/** Copies build/ (built before the run) as a workshop copies it, under `subPath` (e.g. 'some/sub/path'). */
+export async function copyOfBuild(subPath = ''): Promise<BuildCopy> {
+  const folder = await mkdtemp(join(tmpdir(), 'pocket-cdp-'));
+  const app = join(folder, ...subPath.split('/').filter(Boolean));
+  await cp(fileURLToPath(new URL('../../build', import.meta.url)), app, { recursive: true });
+  return { folder, app, remove: () => rm(folder, { recursive: true, force: true }) };
+}
+
+/** A running scripts/serve.mjs. */
+export interface StaticServer {
+  /** `http://127.0.0.1:port`, no trailing slash. */
+  origin: string;
+  /** Stops the server and waits until it has exited. */
+  close(): Promise<void>;
+}
+
+/** Serves `folder` with scripts/serve.mjs on a free port, as `node scripts/serve.mjs <folder>` does. */
+export async function serveFolder(folder: string): Promise<StaticServer> {
+  const script = fileURLToPath(new URL('../../scripts/serve.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, folder, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const origin = await new Promise<string>((found, failed) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1];
+      if (url) found(url);
+    });
+    child.once('exit', (code) => failed(new Error(`serve.mjs exited (${code}) before serving: ${out}`)));
+  });
+  return {
+    origin,
+    close: async () => {
+      if (child.exitCode === null) child.kill();
+      await exited;
+    }
+  };
+}
+
+/**
+ * Waits until the service worker controls the page, and returns its scope. A worker activates only
+ * once it has cached every file of its version, so from then on the app needs no network.
+ */
+export async function serviceWorkerControls(page: Page): Promise<string> {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+    timeout: 30_000
+  });
+  return page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+}
+
+/**
+ * Writes a CRM Profiles upload of `rows` made-up customers with the columns of crm-customers.csv, to
+ * be still ingesting when a test acts mid-upload (the engine reads it in 1 MB chunks).
+ */
+export async function writeBigCrmCsv(path: string, rows: number): Promise<void> {
+  const { open } = await import('node:fs/promises');
+  const header = (await readFile(fixture('crm-customers.csv'), 'utf8')).split('\n')[0];
+  const file = await open(path, 'w');
+  try {
+    await file.write(`${header}\n`);
+    for (let start = 0; start < rows; start += 20_000) {
+      const lines: string[] = [];
+      for (let i = start; i < Math.min(rows, start + 20_000); i++)
+        lines.push(
+          `big.${i}@bulk.example,CRM-B${i},,First${i},Last${i},1980-01-01,${i} Main Street,Springfield,IL,62701,US,checking,standard,100.00,true,2015-01-01,true,2026-01-10T10:00:00Z\n`
+        );
+      await file.write(lines.join(''));
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Runs a script file in the page, as test tooling needs (axe-core). The page's Content Security Policy
+ * refuses the inline <script> that page.addScriptTag adds; an evaluation through DevTools is not the
+ * page's own script, so the policy does not apply to it.
+ */
+export async function runScriptFile(page: Page, path: string): Promise<void> {
+  await page.evaluate(await readFile(path, 'utf8'));
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CSP_DIRECTIVES, headerPolicy } from '../../scripts/csp.mjs';
 
 const SERVE = fileURLToPath(new URL('../../scripts/serve.mjs', import.meta.url));
 const SECRET = 'the secret next door';
@@ -104,8 +105,24 @@ const BUILD: Record<string, string> = {
   '_app/immutable/assets/sql-wasm.wasm': '\0asm',
   '_app/version.json': '{"version":"1"}',
   'favicon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
-  'manifest.webmanifest': '{"name":"Pocket CDP"}'
+  'manifest.webmanifest': '{"name":"Pocket CDP"}',
+  // A prerendered page as SvelteKit writes it: its meta policy allows its inline bootstrap by hash.
+  'audiences/index.html':
+    "<meta http-equiv=\"content-security-policy\" content=\"default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-B00t+strap/Hash='\"><h1>audiences</h1>"
 };
+
+/** A response's policy, directive by directive. */
+function directivesOf(answer: Answer): Map<string, string> {
+  const header = answer.headers['content-security-policy'];
+  expect(typeof header).toBe('string');
+  return new Map(
+    String(header)
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d): [string, string] => [d.split(' ')[0], d])
+  );
+}
 
 let work: string;
 
@@ -153,6 +170,21 @@ describe('a build served from its own folder, with a 200.html fallback', () => {
         status: 200,
         type
       });
+    }
+  });
+
+  it('lets a browser keep hashed files for a year and asks it to check pages and the rest each time', async () => {
+    const expected: [string, string][] = [
+      ['/', 'no-cache'],
+      ['/profiles/', 'no-cache'],
+      ['/_app/immutable/entry/start.js', 'public, max-age=31536000, immutable'],
+      ['/_app/immutable/assets/sql-wasm.wasm', 'public, max-age=31536000, immutable'],
+      ['/_app/version.json', 'no-cache'],
+      ['/manifest.webmanifest', 'no-cache']
+    ];
+    for (const [path, caching] of expected) {
+      const answer = await send(port(), path);
+      expect({ path, caching: answer.headers['cache-control'] }).toEqual({ path, caching });
     }
   });
 
@@ -230,6 +262,42 @@ describe('a build served from its own folder, with a 200.html fallback', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(answer).not.toContain(SECRET);
     expect((await send(port(), '/')).status).toBe(200);
+  });
+
+  it('sends the whole policy of scripts/csp.mjs as a header on every answer, with nosniff and no referrer', async () => {
+    const base = headerPolicy();
+    expect(base).toContain("frame-ancestors 'none'");
+    expect(base).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    const answers = await Promise.all([
+      send(port(), '/_app/immutable/entry/start.js'),
+      send(port(), '/_app/immutable/assets/sql-wasm.wasm', 'HEAD'),
+      send(port(), '/'),
+      send(port(), '/profiles'),
+      send(port(), '/%E0%A4%A'),
+      send(port(), '/', 'POST')
+    ]);
+    for (const answer of answers) {
+      expect(answer.headers['content-security-policy']).toBe(base);
+      expect(answer.headers['x-content-type-options']).toBe('nosniff');
+      expect(answer.headers['referrer-policy']).toBe('no-referrer');
+    }
+  });
+
+  it('adds a page’s own script hashes from its meta policy to the header, and nothing else', async () => {
+    for (const method of ['GET', 'HEAD']) {
+      const answer = await send(port(), '/audiences/', method);
+      expect(answer.status).toBe(200);
+      const directives = directivesOf(answer);
+      expect(directives.get('script-src')).toBe(
+        "script-src 'self' 'wasm-unsafe-eval' 'sha256-B00t+strap/Hash='"
+      );
+      // what the meta tag cannot carry, and every other directive of scripts/csp.mjs, unchanged
+      expect(directives.get('frame-ancestors')).toBe("frame-ancestors 'none'");
+      expect(directives.get('connect-src')).toBe("connect-src 'self'");
+      expect(directives.get('object-src')).toBe("object-src 'none'");
+      expect([...directives.keys()]).toEqual(Object.keys(CSP_DIRECTIVES));
+    }
+    expect((await send(port(), '/audiences/')).body).toContain('<h1>audiences</h1>');
   });
 
   it('is still running after every request above', () => {
