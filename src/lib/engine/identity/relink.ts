@@ -4,8 +4,7 @@
 // links two profiles, whenever it was blocked.
 import type { Database } from '../db/sqlite';
 import { all, inChunks, placeholders } from '../db/sql';
-import { markProfilesStale } from '../profile/profiles';
-import { invalidateSnapshots } from '../segment/snapshot';
+import { markDerivedStale } from '../profile/derived';
 import type { Namespace } from '../types';
 import { MAX_IDENTITIES_PER_RECORD } from '../ingest/ingest';
 import { blockedKeys } from './normalize';
@@ -82,7 +81,6 @@ export function relinkBlocked(
     params: hitIds
   }).map((r) => r.iid);
   restitchFrom(db, namespaces, seeds);
-  invalidateSnapshots(db);
-  markProfilesStale(db);
+  markDerivedStale(db);
   return hits.length;
 }

@@ -6,8 +6,7 @@
 import { readMeta, writeMeta } from '../db/meta';
 import { all, inChunks, run, transaction } from '../db/sql';
 import type { Database } from '../db/sqlite';
-import { markProfilesStale } from '../profile/profiles';
-import { invalidateSnapshots } from '../segment/snapshot';
+import { markDerivedStale } from '../profile/derived';
 import type { Namespace } from '../types';
 import { normalizeIdentity } from './normalize';
 import { readIdentitySettings } from './settings';
@@ -88,6 +87,5 @@ function restitchGraphs(db: Database, namespaces: Map<string, Namespace>, comps:
     all<{ iid: number }>(db, { sql: `SELECT iid FROM identities WHERE comp IN (${m})`, params: c })
   ).map((r) => r.iid);
   restitchFrom(db, namespaces, seeds);
-  invalidateSnapshots(db);
-  markProfilesStale(db);
+  markDerivedStale(db);
 }

@@ -10,6 +10,7 @@ import type { StitchNode, StitchRecord } from '../identity/stitch';
 import type { Dataset, Namespace } from '../types';
 import { carriesPerson } from '../profile/kind';
 import { refreshProfiles } from '../profile/profiles';
+import { keepSnapshots, keepSnapshotsFrom, type KeptSnapshots } from '../segment/snapshot';
 import { recordHash } from './hash';
 import type { MappedRow } from './rowMapper';
 
@@ -35,6 +36,8 @@ export class BatchWriter {
   private readonly graphs = new Set<number>();
   /** The key identities of the chunk's stored records: their profiles are refreshed at its flush. */
   private readonly keys = new Set<number>();
+  /** Brought up to date before the first record, then kept at every flush: nothing to rebuild after. */
+  private snapshots: KeptSnapshots | null = null;
   // identities and profiles draw from one sequence: a profile number never names another's identity
   private maxIid: number;
   private maxRid: number;
@@ -67,6 +70,7 @@ export class BatchWriter {
   }
 
   write(m: MappedRow): WriteOutcome {
+    this.snapshots ??= keepSnapshotsFrom(this.db);
     const data = JSON.stringify(m.attrs);
     const hash = recordHash(data);
     const profile = this.dataset.profileEnabled;
@@ -193,6 +197,7 @@ export class BatchWriter {
     ))
       touched.add(r.comp);
     refreshProfiles(db, touched);
+    if (this.snapshots) keepSnapshots(db, this.snapshots, { profiles: touched, fragments: this.keys });
     this.keys.clear();
     this.cache.clear();
     this.nodes.clear();

@@ -6,8 +6,7 @@ import type { Database } from '../db/sqlite';
 import { all, one, run, transaction } from '../db/sql';
 import { CdpError } from '../errors';
 import { maxNumber } from '../identity/persistentIds';
-import { markProfilesStale } from '../profile/profiles';
-import { invalidateSnapshots } from '../segment/snapshot';
+import { markDerivedStale } from '../profile/derived';
 import { loadClosure, refreshIdentities, restitch } from '../identity/store';
 import type { StitchNode, StitchRecord } from '../identity/stitch';
 import type { Namespace } from '../types';
@@ -62,8 +61,7 @@ export function deleteBatch(db: Database, namespaces: Map<string, Namespace>, ba
         if (r) before.set(iid, r.comp);
       }
     }
-    invalidateSnapshots(db);
-    markProfilesStale(db);
+    markDerivedStale(db);
     let next = maxNumber(db);
     restitch(db, nodes, records, before, () => ++next);
   });

@@ -1,11 +1,13 @@
 // The profile snapshot audiences are evaluated on: one row per profile and merge policy, one typed
 // column per profile attribute (seg_profiles), merged in the order ../profile/assemble.ts merges in
-// (mergeOrder). Rules then scan plain columns, not JSON. It is brought up to date before each evaluation: only the profiles that records
-// ingested since (or graph changes logged in profile_changes) touched are rebuilt; a deleted batch
-// rebuilds it whole.
+// (mergeOrder). Rules then scan plain columns, not JSON. Ingest keeps it current slice by slice
+// (keepSnapshots), so the first evaluation after an upload rebuilds nothing; otherwise it is brought up
+// to date before each evaluation: only the profiles that records ingested since (or graph changes
+// logged in profile_changes) touched are rebuilt; a deleted batch rebuilds it whole.
 import type { Database } from '../db/sqlite';
 import { all, one, run } from '../db/sql';
 import { mergeOrder } from '../profile/assemble';
+import { listMergePolicies } from '../profile/mergePolicies';
 import type { FieldDef, MergePolicy, SchemaDef } from '../types';
 
 export interface SnapshotColumn {
@@ -199,6 +201,53 @@ function writeProfiles(
     read.free();
     insert.free();
   }
+}
+
+/** The snapshots a batch keeps current as it writes, and the columns they have. */
+export interface KeptSnapshots {
+  policies: MergePolicy[];
+  columns: SnapshotColumn[];
+}
+
+/**
+ * Starts keeping, for a batch, the snapshots of the default policy and of every policy evaluated
+ * before (those with a state), each brought up to date first — so each slice's rewrite leaves it exact.
+ */
+export function keepSnapshotsFrom(db: Database): KeptSnapshots {
+  const columns = snapshotColumns(db);
+  const evaluated = new Set(
+    all<{ policy: string }>(db, { sql: 'SELECT policy FROM seg_state' }).map((r) => r.policy)
+  );
+  const policies = listMergePolicies(db).filter((p) => p.isDefault || evaluated.has(p.id));
+  for (const p of policies) refreshSnapshot(db, p, columns);
+  return { policies, columns };
+}
+
+/**
+ * After a slice of records is written and stitched: the rows of the profiles it touched (graph numbers,
+ * for stitching policies) and of the fragments its records are keyed by (for policies without
+ * stitching) are rewritten, and the kept snapshots are current again.
+ */
+export function keepSnapshots(
+  db: Database,
+  kept: KeptSnapshots,
+  touched: { profiles: Iterable<number>; fragments: Iterable<number> }
+): void {
+  if (!kept.policies.length) return;
+  const profiles = [...touched.profiles];
+  const fragments = [...touched.fragments];
+  for (const policy of kept.policies) {
+    const pids = policy.stitching === 'none' ? fragments : profiles;
+    if (pids.length) rewriteRows(db, policy, kept.columns, pids);
+  }
+  const ids = kept.policies.map((p) => p.id);
+  run(db, {
+    sql: `UPDATE seg_state SET max_rid = (SELECT coalesce(max(rid), 0) FROM records),
+            max_change = (SELECT coalesce(max(seq), 0) FROM profile_changes)
+          WHERE policy IN (${ids.map(() => '?').join(', ')})`,
+    params: ids
+  });
+  run(db, { sql: 'DELETE FROM profile_changes WHERE seq <= (SELECT min(max_change) FROM seg_state)' });
 }
 
 /** Called when records leave (a deleted batch): every snapshot is rebuilt on its next use. */
