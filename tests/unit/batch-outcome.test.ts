@@ -42,4 +42,19 @@ describe('batch profile outcome', () => {
       [0, 0, 3]
     ]);
   });
+
+  it('counts a graph merged away by a later slice of the file once, in the profile it merged into', async () => {
+    const sb = await identitySandbox();
+    // rows are stored and stitched 2,000 at a time: the merge happens two slices after the graphs
+    const rows = [`a@x.com,,E1,2024-01-01T00:00:00Z`, `b@x.com,,E2,2024-01-01T00:00:00Z`];
+    for (let i = 0; i < 4_500; i++) rows.push(`p${i}@x.com,,,2024-01-02T00:00:00Z`);
+    rows.push(`,,E1,2024-01-03T00:00:00Z`, `a@x.com,,E2,2024-01-04T00:00:00Z`);
+    const report = await sb.ingest('People', `${HEADER}\n${rows.join('\n')}\n`);
+    expect(report).toMatchObject({ status: 'success', profilesCreated: 4_501, profilesAfter: 4_501 });
+    // every profile the batch made, the merged one once
+    expect(report.profilesTouched).toBe(4_501);
+    expect((await sb.profile('Email', 'b@x.com'))!.identities.map((i) => i.id).sort()).toEqual(
+      ['E1', 'E2', 'a@x.com', 'b@x.com'].sort()
+    );
+  });
 });

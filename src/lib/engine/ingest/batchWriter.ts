@@ -9,7 +9,7 @@ import { loadClosure, restitch, stitchNode } from '../identity/store';
 import type { StitchNode, StitchRecord } from '../identity/stitch';
 import type { Dataset, Namespace } from '../types';
 import { carriesPerson } from '../profile/kind';
-import { refreshProfiles } from '../profile/profiles';
+import { currentProfiles, refreshProfiles } from '../profile/profiles';
 import { keepSnapshots, keepSnapshotsFrom, type KeptSnapshots } from '../segment/snapshot';
 import { recordHash } from './hash';
 import type { MappedRow } from './rowMapper';
@@ -25,12 +25,25 @@ interface IdentityTally {
 
 export type WriteOutcome = 'stored' | 'claimed';
 
+const UTF8 = new TextEncoder();
+
+const tally = (iid: number, ns: Namespace, value: string, isNew: boolean): IdentityTally => ({
+  iid,
+  ns,
+  value,
+  isNew,
+  first: '',
+  last: ''
+});
+
 export class BatchWriter {
   private readonly findIdentity: Statement;
   private readonly insertRecord: Statement;
   private readonly insertLink: Statement;
   private readonly statements: Statement[];
   private readonly cache = new Map<string, IdentityTally>();
+  private readonly recordParams: (string | number | null | Uint8Array)[] = Array<null>(11).fill(null);
+  private buffer = new Uint8Array(4096);
   private readonly nodes = new Map<number, StitchNode>();
   private readonly records = new Map<number, StitchRecord>();
   private readonly graphs = new Set<number>();
@@ -43,6 +56,8 @@ export class BatchWriter {
   private maxRid: number;
   /** Every number at or below it named an identity or a profile before this batch. */
   private readonly before: number;
+  /** Every record at or below it was stored before this batch. */
+  private readonly ridBefore: number;
 
   constructor(
     private readonly db: Database,
@@ -51,14 +66,14 @@ export class BatchWriter {
     private readonly seq: number
   ) {
     this.maxIid = this.before = maxNumber(db);
-    this.maxRid = Number(
+    this.maxRid = this.ridBefore = Number(
       one<{ m: number }>(db, { sql: 'SELECT coalesce(max(rid), 0) AS m FROM records' })!.m
     );
     this.statements = [
       (this.findIdentity = db.prepare('SELECT iid FROM identities WHERE ns = ? AND value = ?')),
       (this.insertRecord = db.prepare(
         `INSERT OR IGNORE INTO records (rid, dataset_id, batch_seq, row, ts, fkey, ids, hash, data, occurrence, person)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?)`
+         VALUES (?,?,?,?,?,?,?,?,CAST(? AS TEXT),?,?)`
       )),
       (this.insertLink = db.prepare('INSERT OR IGNORE INTO record_identities (iid, rid) VALUES (?, ?)'))
     ];
@@ -73,28 +88,61 @@ export class BatchWriter {
     this.snapshots ??= keepSnapshotsFrom(this.db);
     const data = JSON.stringify(m.attrs);
     const hash = recordHash(data);
-    const profile = this.dataset.profileEnabled;
     // A dataset outside the profile store keeps its records and adds no identity to any graph
-    const found = profile ? m.identities.map((c) => ({ c, t: this.identityOf(c.ns, c.value) })) : [];
-    const key = found.find((x) => x.c === m.key)?.t;
-    const ids = found.filter((x) => x.c.ns.linksRecords).map((x) => x.t.iid);
-    const rid = ++this.maxRid;
-    const person = carriesPerson(found.map((x) => x.c.ns.type)) ? 1 : 0;
-    const fields = [this.dataset.id, this.seq, m.row, m.ts, key?.iid ?? null, ids.join(','), hash, data];
-    this.insertRecord.run([rid, ...fields, 1, person]);
+    const found: IdentityTally[] = [];
+    let key: IdentityTally | undefined;
+    let ids = '';
+    let linking: number[] | null = null;
+    let person = 0;
+    if (this.dataset.profileEnabled) {
+      for (const c of m.identities) {
+        const t = this.identityOf(c.ns, c.value);
+        found.push(t);
+        if (c === m.key) key = t;
+        if (c.ns.linksRecords) (linking ??= []).push(t.iid);
+        if (!person && carriesPerson([c.ns.type])) person = 1;
+      }
+      if (linking) ids = linking.join(',');
+    }
+    const params = this.recordParams;
+    params[0] = ++this.maxRid;
+    params[1] = this.dataset.id;
+    params[2] = this.seq;
+    params[3] = m.row;
+    params[4] = m.ts;
+    params[5] = key?.iid ?? null;
+    params[6] = ids;
+    params[7] = hash;
+    params[8] = this.encoded(data);
+    params[9] = 1;
+    params[10] = person;
+    this.insertRecord.run(params);
     if (this.db.getRowsModified() === 0) {
       this.maxRid--;
       const placed = this.placeDuplicate(hash, m.row);
       if (placed === 'claimed') return 'claimed';
-      this.insertRecord.run([++this.maxRid, ...fields, placed, person]);
+      params[0] = ++this.maxRid;
+      params[9] = placed;
+      this.insertRecord.run(params);
     }
-    if (key && profile) this.keys.add(key.iid);
-    for (const x of found) {
-      this.touch(x.t, m.ts);
-      this.insertLink.run([x.t.iid, this.maxRid]);
+    if (key) this.keys.add(key.iid);
+    for (const t of found) {
+      this.touch(t, m.ts);
+      this.insertLink.run([t.iid, this.maxRid]);
     }
-    if (ids.length) this.records.set(this.maxRid, { rid: this.maxRid, ts: m.ts, ids });
+    if (linking) this.records.set(this.maxRid, { rid: this.maxRid, ts: m.ts, ids: linking });
     return 'stored';
+  }
+
+  /**
+   * The record's JSON as UTF-8 bytes, bound as a blob the insert casts back to the same TEXT: sql.js
+   * encodes a bound string in a JavaScript loop, which cost more than the rest of the row's binding.
+   */
+  private encoded(text: string): Uint8Array | string {
+    if (text.length * 3 > this.buffer.length) this.buffer = new Uint8Array(text.length * 3);
+    const { written } = UTF8.encodeInto(text, this.buffer);
+    // an empty blob would bind as NULL
+    return written ? this.buffer.subarray(0, written) : text;
   }
 
   /**
@@ -128,9 +176,7 @@ export class BatchWriter {
       this.findIdentity.bind([ns.code, value]);
       const found = this.findIdentity.step() ? Number(this.findIdentity.get()[0]) : undefined;
       this.findIdentity.reset();
-      t = found
-        ? { iid: found, ns, value, isNew: false, first: '', last: '' }
-        : { iid: ++this.maxIid, ns, value, isNew: true, first: '', last: '' };
+      t = found ? tally(found, ns, value, false) : tally(++this.maxIid, ns, value, true);
       this.cache.set(key, t);
     }
     return t;
@@ -185,11 +231,21 @@ export class BatchWriter {
     } finally {
       insert.free();
     }
-    for (const n of numbers.values()) this.graphs.add(n);
+    // a number the restitch took from every identity that had it (merged away) names no graph now
+    const now = new Set(numbers.values());
+    for (const n of before.values()) if (!now.has(n)) this.graphs.delete(n);
+    for (const n of now) this.graphs.add(n);
     // every profile the chunk changed: the graphs it restitched, the numbers they had before (one
     // merged away loses its row), and the profiles its records joined
     const touched = new Set([...numbers.values(), ...before.values()]);
-    for (const r of inChunks([...this.keys], (c, m) =>
+    // a key the restitch numbered is known; the others (keys outside the graph's nodes) are read
+    const unnumbered: number[] = [];
+    for (const k of this.keys) {
+      const n = numbers.get(k);
+      if (n === undefined) unnumbered.push(k);
+      else touched.add(n);
+    }
+    for (const r of inChunks(unnumbered, (c, m) =>
       all<{ comp: number }>(db, {
         sql: `SELECT DISTINCT comp FROM identities WHERE iid IN (${m})`,
         params: c
@@ -205,45 +261,30 @@ export class BatchWriter {
   }
 
   /**
-   * Profiles the batch produced: of the numbers found chunk by chunk, those still held by a graph (one a
-   * later chunk merged away lives on in the number it merged into, which that chunk found).
-   */
-  /**
    * What the batch did to the profiles, for its report: its records (stored or claimed) that reached a
    * profile that existed before it, and the profiles numbered after it began (new people, and parts of a
-   * split). A profile is a graph some profile record is keyed in (../profile/kind.ts).
+   * split). A profile is a graph some profile record is keyed in (../profile/kind.ts), which is what
+   * the profiles table holds.
    */
   profileOutcome(): { recordsMatched: number; profilesCreated: number } {
-    const n = (sql: string, params: number[] = []) =>
-      Number(one<{ n: number }>(this.db, { sql, params })?.n ?? 0);
-    return {
-      recordsMatched:
-        n(
-          `SELECT count(*) AS n FROM records r JOIN identities i ON i.iid = r.fkey
-            WHERE r.batch_seq = ? AND i.comp <= ?`,
-          [this.seq, this.before]
-        ) +
-        n(
-          `SELECT count(*) AS n FROM record_claims c JOIN records r ON r.rid = c.rid
-             JOIN identities i ON i.iid = r.fkey WHERE c.batch_seq = ? AND i.comp <= ?`,
-          [this.seq, this.before]
-        ),
-      profilesCreated: n(
-        `SELECT count(*) AS n FROM (SELECT DISTINCT comp FROM identities WHERE comp > ?) c
-          WHERE EXISTS (SELECT 1 FROM identities j JOIN records r ON r.fkey = j.iid
-                          JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1
-                         WHERE j.comp = c.comp)`,
-        [this.before]
-      )
-    };
+    const n = (sql: string, params: number[]) => Number(one<{ n: number }>(this.db, { sql, params })?.n ?? 0);
+    // the batch's own records are the rids it gave, after every earlier one
+    const stored = n(
+      'SELECT count(*) AS n FROM records r JOIN identities i ON i.iid = r.fkey WHERE r.rid > ? AND i.comp <= ?',
+      [this.ridBefore, this.before]
+    );
+    const claimed = n(
+      `SELECT count(*) AS n FROM record_claims c JOIN records r ON r.rid = c.rid
+         JOIN identities i ON i.iid = r.fkey WHERE c.batch_seq = ? AND i.comp <= ?`,
+      [this.seq, this.before]
+    );
+    currentProfiles(this.db);
+    const created = n('SELECT count(*) AS n FROM profiles WHERE pno > ?', [this.before]);
+    return { recordsMatched: stored + claimed, profilesCreated: created };
   }
 
+  /** The graphs the batch restitched that are still graphs: one merged away counts in its survivor. */
   profilesTouched(): number {
-    return inChunks([...this.graphs], (c, m) =>
-      all<{ n: number }>(this.db, {
-        sql: `SELECT count(DISTINCT comp) AS n FROM identities WHERE comp IN (${m})`,
-        params: c
-      })
-    ).reduce((sum, r) => sum + r.n, 0);
+    return this.graphs.size;
   }
 }
