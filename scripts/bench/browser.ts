@@ -247,7 +247,9 @@ async function uiChecks(
     step: 'longest UI task while the worker ingests an upload',
     ms: longest,
     budget: { maxMs: 100 },
-    note: `${ingested.toLocaleString('en-US')} rows ingested through the app`
+    note:
+      (longest === 0 ? 'no task reached 50 ms, the Long Tasks threshold; ' : '') +
+      `${ingested.toLocaleString('en-US')} rows ingested through the app`
   });
   await page.close();
 }
