@@ -73,6 +73,7 @@ export async function browserSuite(
 ): Promise<void> {
   const add = (m: Omit<Measurement, 'where' | 'rows'> & { rows?: number }) =>
     out.push({ where: 'chromium', rows, ...m });
+  const took = tookAll(rows);
   const executablePath = findChromium();
   if (!existsSync('build/index.html') || !executablePath) {
     add({
@@ -119,7 +120,7 @@ export async function browserSuite(
     add({ step: 'bare insert, first file', ms: bareA.insertMs, budget: null });
     await bench((api) => api.open('securfinancial'));
     let peak = measureRenderer();
-    const ingestA = await bench((api) => api.ingest('first.csv'));
+    const ingestA = took(await bench((api) => api.ingest('first.csv')), 'ingest of the first file');
     add({
       step: 'ingest first file',
       ms: ingestA.ms,
@@ -159,7 +160,7 @@ export async function browserSuite(
     const bareB = await bench((api) => api.bare('second.csv'));
     add({ step: 'bare insert, second file', ms: bareB.insertMs, budget: null });
     peak = measureRenderer();
-    const ingestB = await bench((api) => api.ingest('second.csv'));
+    const ingestB = took(await bench((api) => api.ingest('second.csv')), 'ingest of the second file');
     add({
       step: 'ingest second file (half matching)',
       ms: ingestB.ms,
@@ -170,7 +171,7 @@ export async function browserSuite(
     });
     await bench((api) => api.open('securfinancial'));
     peak = measureRenderer();
-    const gen = await bench((api, n) => api.generate(n));
+    const gen = took(await bench((api, n) => api.generate(n)), 'generating into a dataset');
     add({
       step: 'generate into a dataset',
       ms: gen.ms,
@@ -184,6 +185,15 @@ export async function browserSuite(
     server.close();
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** A batch that did not take every row is no measurement: the bench stops and says why. */
+function tookAll(rows: number) {
+  return <T extends { status: string; error: string; rowsIngested: number }>(r: T, what: string): T => {
+    if (r.rowsIngested !== rows)
+      throw new Error(`${what} took ${r.rowsIngested} of ${rows} rows (${r.status}): ${r.error}`);
+    return r;
+  };
 }
 
 /** What a user of the app sees: the first visit's JavaScript, first paint, the UI thread during an upload. */

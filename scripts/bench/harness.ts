@@ -50,12 +50,14 @@ const api = {
       last = now;
     });
     const r = await clock(() => engine.ingest('CRM Profiles', blob, { onProgress }));
-    const { rowsIngested, profilesAfter, recordsMatched, profilesCreated } = r.out;
-    return { ms: r.ms, maxGap, rowsIngested, profilesAfter, recordsMatched, profilesCreated };
+    const { status, errors, rowsIngested, profilesAfter, recordsMatched, profilesCreated } = r.out;
+    const error = errors[0]?.message ?? '';
+    return { ms: r.ms, maxGap, status, error, rowsIngested, profilesAfter, recordsMatched, profilesCreated };
   },
   async generate(rows: number) {
     const r = await clock(() => engine.generateInto('CRM Profiles', { count: rows, seed: 11 }));
-    return { ms: r.ms, status: r.out.status, rowsIngested: r.out.rowsIngested };
+    const error = r.out.errors[0]?.message ?? '';
+    return { ms: r.ms, status: r.out.status, error, rowsIngested: r.out.rowsIngested };
   },
   async evaluate() {
     const r = await clock(() => call('evaluate', RULE));

@@ -134,6 +134,33 @@ export async function nodeSuite(rows: number, out: Measurement[]): Promise<void>
     } finally {
       fresh.close();
     }
+    // the same records as a file, uploaded: what generating costs over ingesting what it generates
+    const maker = await openSandbox({ template: 'securfinancial' });
+    const sameFile = await maker.generate('CRM Profiles', { count: rows, seed: 11 });
+    maker.close();
+    const upload = await openSandbox({ template: 'securfinancial' });
+    const generatedAgain = await openSandbox({ template: 'securfinancial' });
+    try {
+      const ing = await timed(() => upload.ingest('CRM Profiles', sameFile, { fileName: 'generated.csv' }));
+      add({
+        step: 'ingest of the generated file',
+        ms: ing.ms,
+        ...ing.peak,
+        budget: null,
+        note: `${ing.out.rowsIngested.toLocaleString('en-US')} records`
+      });
+      const gen = await timed(() => generatedAgain.generateInto('CRM Profiles', { count: rows, seed: 11 }));
+      add({
+        step: 'generate into a dataset, against uploading the same file',
+        ms: gen.ms,
+        ...gen.peak,
+        baseline: { what: 'ingest of the generated file', ms: ing.ms },
+        budget: { maxRatio: 1 }
+      });
+    } finally {
+      upload.close();
+      generatedAgain.close();
+    }
   } finally {
     collectStageTimes(false);
     bareDb.close();

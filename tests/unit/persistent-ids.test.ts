@@ -157,6 +157,7 @@ describe('persistent profile ids', () => {
             DROP TABLE policies; DROP TABLE destination_settings; DROP TABLE activation_flows;
             DROP TABLE activation_runs; DROP TABLE activation_files; DROP TABLE activation_members;
             DROP TABLE profiles; ALTER TABLE records DROP COLUMN person; DELETE FROM meta WHERE key = 'profilesStale';
+            DROP TABLE counts; DELETE FROM meta WHERE key = 'countsStale';
             PRAGMA user_version = 3;`);
     const old = await openSandbox({ bytes: db.export() });
     db.close();

@@ -7,6 +7,7 @@ import { openDatabase } from './db/sqlite';
 import { checkSandboxFile, checkSandboxSize } from './db/validate';
 import { CdpError, invalid } from './errors';
 import { nowIso } from './ids';
+import { checkCounts } from './profile/counts';
 import { queued } from './queue';
 import { SqlSandbox } from './sandbox';
 import { applyTemplate } from './templates/apply';
@@ -41,6 +42,7 @@ export async function openSandbox(
       throw invalid('This SQLite file is not a Pocket CDP sandbox.');
     }
     renormalizeIdentities(db, new Map(listNamespaces(db).map((n) => [n.code, n])));
+    checkCounts(db);
     return queued(sandbox);
   }
   const template = opts.template ?? 'empty';

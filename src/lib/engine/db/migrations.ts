@@ -142,6 +142,12 @@ const MIGRATIONS: string[] = [
   CREATE TABLE profiles (pno INTEGER PRIMARY KEY, kind TEXT NOT NULL, updated TEXT NOT NULL);
   CREATE INDEX profiles_list ON profiles(kind, updated DESC, pno);
   INSERT OR REPLACE INTO meta (key, value) SELECT 'profilesStale', '1' WHERE EXISTS (SELECT 1 FROM records);
+  `,
+  // Exact counts for the overview and the profile browser (../profile/counts.ts): records per dataset,
+  // identities, profiles per kind, kept as rows come and go; a sandbox with records counts on first use.
+  `
+  CREATE TABLE counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT OR REPLACE INTO meta (key, value) SELECT 'countsStale', '1' WHERE EXISTS (SELECT 1 FROM records);
   `
 ];
 

@@ -9,6 +9,7 @@ import { loadClosure, restitch, stitchNode } from '../identity/store';
 import type { StitchNode, StitchRecord } from '../identity/stitch';
 import type { Dataset, Namespace } from '../types';
 import { carriesPerson } from '../profile/kind';
+import { addToCounts, IDENTITIES, recordsKey } from '../profile/counts';
 import { currentProfiles, refreshProfiles } from '../profile/profiles';
 import { keepSnapshots, keepSnapshotsFrom, type KeptSnapshots } from '../segment/snapshot';
 import { recordHash } from './hash';
@@ -51,6 +52,8 @@ export class BatchWriter {
   private readonly keys = new Set<number>();
   /** Brought up to date before the first record, then kept at every flush: nothing to rebuild after. */
   private snapshots: KeptSnapshots | null = null;
+  /** Records stored since the last flush, which adds them to the dataset's count. */
+  private storedSinceFlush = 0;
   // identities and profiles draw from one sequence: a profile number never names another's identity
   private maxIid: number;
   private maxRid: number;
@@ -125,6 +128,7 @@ export class BatchWriter {
       params[9] = placed;
       this.insertRecord.run(params);
     }
+    this.storedSinceFlush++;
     if (key) this.keys.add(key.iid);
     for (const t of found) {
       this.touch(t, m.ts);
@@ -235,6 +239,14 @@ export class BatchWriter {
     const now = new Set(numbers.values());
     for (const n of before.values()) if (!now.has(n)) this.graphs.delete(n);
     for (const n of now) this.graphs.add(n);
+    addToCounts(
+      db,
+      new Map([
+        [recordsKey(this.dataset.id), this.storedSinceFlush],
+        [IDENTITIES, fresh.length]
+      ])
+    );
+    this.storedSinceFlush = 0;
     // every profile the chunk changed: the graphs it restitched, the numbers they had before (one
     // merged away loses its row), and the profiles its records joined
     const touched = new Set([...numbers.values(), ...before.values()]);

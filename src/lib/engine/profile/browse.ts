@@ -1,10 +1,10 @@
 // The profile browser: customers and prospects kept apart, most recently updated first, paged in SQL so
 // only the page shown is assembled.
 import type { Database } from '../db/sqlite';
-import { all, one } from '../db/sql';
+import { all } from '../db/sql';
 import { invalid } from '../errors';
 import type { Namespace, Profile, ProfileKind, ProfileListItem, ProfilePage } from '../types';
-import { currentProfiles } from './profiles';
+import { profileCounts } from './profiles';
 
 const KINDS: unknown[] = ['customer', 'prospect', 'anonymous'];
 import { assembleProfile, type AssembleOptions } from './assemble';
@@ -26,11 +26,7 @@ export function browseProfiles(
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
     throw invalid(`limit is a whole number from 1 to ${MAX_PAGE}.`, { limit });
   }
-  currentProfiles(db);
-  const total = Number(
-    one<{ n: number }>(db, { sql: 'SELECT count(*) AS n FROM profiles WHERE kind = ?', params: [opts.kind] })
-      ?.n ?? 0
-  );
+  const total = profileCounts(db)[opts.kind];
   // the profiles_list index (kind, updated DESC, pno) walks the page in order: no sort of every profile
   const rows = all<{ comp: number; updated: string }>(db, {
     sql: `SELECT pno AS comp, updated FROM profiles WHERE kind = ? ORDER BY updated DESC, pno LIMIT ? OFFSET ?`,

@@ -5,13 +5,17 @@
 //  - anything that can change many profiles at once (a deleted batch, relinking, renormalising, a
 //    label that makes a dataset partner data) marks it stale, and the next read rebuilds it whole.
 import { readMeta, writeMeta } from '../db/meta';
-import { one, run } from '../db/sql';
+import { all, one, run } from '../db/sql';
 import type { Database } from '../db/sqlite';
+import type { ProfileKind } from '../types';
+import { addToCounts, markCountsStale, profilesKey, readCounts } from './counts';
 import { partnerDatasetIds, profileKinds } from './kind';
 
 const STALE = 'profilesStale';
 
 export function markProfilesStale(db: Database): void {
+  // the counts follow the profiles (and the records and identities changed with them)
+  markCountsStale(db);
   // with no records there are no profiles: the table is current as it is emptied
   if (!one(db, { sql: 'SELECT 1 FROM records LIMIT 1' })) run(db, { sql: 'DELETE FROM profiles' });
   else writeMeta(db, STALE, '1');
@@ -40,6 +44,7 @@ export function currentProfiles(db: Database): void {
       params: kinds.params
     });
     run(db, { sql: 'DELETE FROM meta WHERE key = ?', params: [STALE] });
+    markCountsStale(db);
     db.run('RELEASE profiles_rebuild');
   } catch (e) {
     db.run('ROLLBACK TO profiles_rebuild');
@@ -62,17 +67,36 @@ export function refreshProfiles(db: Database, pnos: Iterable<number>): void {
   } finally {
     add.free();
   }
+  const deltas = new Map<string, number>();
+  const tally = (sign: number) => {
+    for (const r of all<{ kind: string; n: number }>(db, {
+      sql: `SELECT kind, count(*) AS n FROM profiles WHERE pno IN (SELECT pno FROM temp.profiles_dirty)
+             GROUP BY kind`
+    }))
+      deltas.set(profilesKey(r.kind), (deltas.get(profilesKey(r.kind)) ?? 0) + sign * Number(r.n));
+  };
+  tally(-1);
   run(db, { sql: 'DELETE FROM profiles WHERE pno IN (SELECT pno FROM temp.profiles_dirty)' });
   const kinds = profileKinds(db, { sql: 'i.comp IN (SELECT pno FROM temp.profiles_dirty)' });
   run(db, {
     sql: `INSERT INTO profiles (pno, kind, updated) SELECT comp, kind, updated FROM (${kinds.sql})`,
     params: kinds.params
   });
+  tally(1);
+  addToCounts(db, deltas);
   run(db, { sql: 'DELETE FROM temp.profiles_dirty' });
+}
+
+/** How many profiles the sandbox has, of each kind. */
+export function profileCounts(db: Database): Record<ProfileKind, number> {
+  currentProfiles(db);
+  const counts = readCounts(db);
+  const of = (kind: ProfileKind) => counts.get(profilesKey(kind)) ?? 0;
+  return { customer: of('customer'), prospect: of('prospect'), anonymous: of('anonymous') };
 }
 
 /** How many profiles the sandbox has, of every kind. */
 export function countProfiles(db: Database): number {
-  currentProfiles(db);
-  return Number(db.exec('SELECT count(*) FROM profiles')[0]?.values[0]?.[0] ?? 0);
+  const c = profileCounts(db);
+  return c.customer + c.prospect + c.anonymous;
 }
