@@ -49,7 +49,9 @@ export async function nodeSuite(rows: number, out: Measurement[]): Promise<void>
     collectStageTimes();
     const ingestA = await timed(() => sb.ingest('CRM Profiles', fileA));
     if (ingestA.out.rowsIngested !== rows)
-      throw new Error(`ingest took ${ingestA.out.rowsIngested} of ${rows} rows`);
+      throw new Error(
+        `ingest took ${ingestA.out.rowsIngested} of ${rows} rows (${ingestA.out.status}): ${ingestA.out.errors[0]?.message ?? ''}`
+      );
     add({
       step: 'ingest first file',
       ms: ingestA.ms,
@@ -100,7 +102,9 @@ export async function nodeSuite(rows: number, out: Measurement[]): Promise<void>
     collectStageTimes();
     const ingestB = await timed(() => sb.ingest('CRM Profiles', fileB));
     if (ingestB.out.rowsIngested !== rows)
-      throw new Error(`second ingest took ${ingestB.out.rowsIngested} of ${rows} rows`);
+      throw new Error(
+        `second ingest took ${ingestB.out.rowsIngested} of ${rows} rows (${ingestB.out.status}): ${ingestB.out.errors[0]?.message ?? ''}`
+      );
     add({
       step: 'ingest second file (half matching)',
       ms: ingestB.ms,

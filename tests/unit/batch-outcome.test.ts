@@ -43,6 +43,19 @@ describe('batch profile outcome', () => {
     ]);
   });
 
+  it('counts matched records the same way when the batch reaches few old profiles among many new ones', async () => {
+    const sb = await identitySandbox();
+    await sb.ingest(
+      'Partners',
+      'email,partnerId,netWorth,lastUpdated\na@x.com,P1,100,2024-01-01T00:00:00Z\n,P2,5,2024-01-01T00:00:00Z\n'
+    );
+    // P2 keys a record of its own (a partner id, outside the graphs); a@x.com's graph holds P1's row
+    const rows = [',P2,7,2024-02-01T00:00:00Z', 'a@x.com,,110,2024-02-01T00:00:00Z'];
+    for (let i = 0; i < 30; i++) rows.push(`n${i}@x.com,,1,2024-02-01T00:00:00Z`);
+    const report = await sb.ingest('Partners', `email,partnerId,netWorth,lastUpdated\n${rows.join('\n')}\n`);
+    expect(report).toMatchObject({ status: 'success', recordsMatched: 2, profilesCreated: 30 });
+  });
+
   it('counts a graph merged away by a later slice of the file once, in the profile it merged into', async () => {
     const sb = await identitySandbox();
     // rows are stored and stitched 2,000 at a time: the merge happens two slices after the graphs

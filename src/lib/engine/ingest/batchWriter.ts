@@ -52,6 +52,8 @@ export class BatchWriter {
   private readonly keys = new Set<number>();
   /** Brought up to date before the first record, then kept at every flush: nothing to rebuild after. */
   private snapshots: KeptSnapshots | null = null;
+  /** Records stored keyed by an identity outside the graphs that existed before the batch. */
+  private keyedOutsideGraphs = 0;
   /** Records stored since the last flush, which adds them to the dataset's count. */
   private storedSinceFlush = 0;
   // identities and profiles draw from one sequence: a profile number never names another's identity
@@ -130,6 +132,8 @@ export class BatchWriter {
     }
     this.storedSinceFlush++;
     if (key) this.keys.add(key.iid);
+    // keyed by an id outside the graphs (a partner id) that was there before: it joined that profile
+    if (key && !key.ns.linksRecords && key.iid <= this.before) this.keyedOutsideGraphs++;
     for (const t of found) {
       this.touch(t, m.ts);
       this.insertLink.run([t.iid, this.maxRid]);
@@ -280,11 +284,23 @@ export class BatchWriter {
    */
   profileOutcome(): { recordsMatched: number; profilesCreated: number } {
     const n = (sql: string, params: number[]) => Number(one<{ n: number }>(this.db, { sql, params })?.n ?? 0);
-    // the batch's own records are the rids it gave, after every earlier one
-    const stored = n(
-      'SELECT count(*) AS n FROM records r JOIN identities i ON i.iid = r.fkey WHERE r.rid > ? AND i.comp <= ?',
-      [this.ridBefore, this.before]
-    );
+    // A stored record keyed in a graph ends in one the batch restitched: walk from the old profiles among
+    // those when they are few (a first load), else over the batch's own records, the rids it gave
+    const old = [...this.graphs].filter((p) => p <= this.before);
+    const inGraphs =
+      old.length * 8 < this.maxRid - this.ridBefore
+        ? inChunks(old, (c, m) =>
+            all<{ n: number }>(this.db, {
+              sql: `SELECT count(*) AS n FROM identities i CROSS JOIN records r ON r.fkey = i.iid
+                     WHERE i.comp IN (${m}) AND r.rid > ?`,
+              params: [...c, this.ridBefore]
+            })
+          ).reduce((sum, r) => sum + Number(r.n), 0)
+        : n(
+            'SELECT count(*) AS n FROM records r JOIN identities i ON i.iid = r.fkey WHERE r.rid > ? AND i.comp <= ?',
+            [this.ridBefore, this.before]
+          ) - this.keyedOutsideGraphs;
+    const stored = inGraphs + this.keyedOutsideGraphs;
     const claimed = n(
       `SELECT count(*) AS n FROM record_claims c JOIN records r ON r.rid = c.rid
          JOIN identities i ON i.iid = r.fkey WHERE c.batch_seq = ? AND i.comp <= ?`,

@@ -7,7 +7,15 @@ import { one } from '../db/sql';
 import type { Database } from '../db/sqlite';
 import { invalid } from '../errors';
 import { newId, nowIso } from '../ids';
-import type { BatchReport, Dataset, IngestOptions, Namespace, RowError, Schema } from '../types';
+import {
+  MAX_SANDBOX_BYTES,
+  type BatchReport,
+  type Dataset,
+  type IngestOptions,
+  type Namespace,
+  type RowError,
+  type Schema
+} from '../types';
 import { BatchWriter } from './batchWriter';
 import { csvReader } from './csv';
 import { detectFormat, type Format } from './detect';
@@ -27,6 +35,33 @@ export interface IngestContext {
   namespaces: Map<string, Namespace>;
   blocked: ReadonlySet<string>;
   defaultCountry?: string;
+  /** The size a sandbox may reach: MAX_SANDBOX_BYTES, the most that can be saved and opened again */
+  maxBytes?: number;
+}
+
+/** The database's size as it would be saved. */
+function sandboxBytes(db: Database): number {
+  const n = (pragma: string) => Number(db.exec(`PRAGMA ${pragma}`)[0]?.values[0]?.[0] ?? 0);
+  return n('page_count') * n('page_size');
+}
+
+const MIB = 2 ** 20;
+/** Left free by ingest under the limit: the batch's own row, audiences, activation files after it. */
+const HEADROOM = 8 * MIB;
+
+/**
+ * A sandbox past the limit would be saved, but refused when the page is opened again: the batch that
+ * would take it there stops and keeps nothing, and says so.
+ */
+function tooBig(row: number, limit: number): RowError {
+  return {
+    row,
+    code: 'SANDBOX_FULL',
+    message:
+      `The upload stopped at row ${row}: it would make this sandbox larger than ${Math.round(limit / MIB).toLocaleString('en-US')} MiB, ` +
+      'the most a sandbox can be and still be saved and opened again (the whole database is held in memory). ' +
+      'Nothing of it was kept. Upload a smaller file, or delete batches this sandbox no longer needs.'
+  };
 }
 
 function readerFor(format: Format): RecordReader {
@@ -78,6 +113,7 @@ export async function ingestFile(
   }
   const threshold = checkOptions(schema, opts);
   const { db } = ctx;
+  const maxBytes = ctx.maxBytes ?? MAX_SANDBOX_BYTES;
   const startedAt = nowIso();
   const seq = Number(
     one<{ s: number }>(db, { sql: 'SELECT coalesce(max(seq), 0) + 1 AS s FROM batches' })!.s
@@ -156,6 +192,10 @@ export async function ingestFile(
       for (let at = 0; at < records.length || at === 0; at += STITCH_SLICE) {
         take(records.slice(at, at + STITCH_SLICE));
         timed('stitch', () => writer.flush());
+        if (sandboxBytes(db) > maxBytes - HEADROOM) {
+          fileError = tooBig(rowsRead, maxBytes);
+          break;
+        }
         const done = Math.min(1, (at + STITCH_SLICE) / Math.max(1, records.length));
         const bytes = Math.round(bytesBefore + (chunk.bytes - bytesBefore) * done);
         opts.onProgress?.({ rows: rowsRead, bytes, totalBytes });
@@ -165,7 +205,7 @@ export async function ingestFile(
           break;
         }
       }
-      if (cancelled) break;
+      if (cancelled || fileError) break;
       bytesBefore = chunk.bytes;
     }
     if (!cancelled && !fileError) {
@@ -183,6 +223,7 @@ export async function ingestFile(
     const { status } = batchStatus({ rowsRead, rowsFailed: bad.rowsFailed, cancelled, fileError, threshold });
     if (status === 'partial' || status === 'success') {
       timed('stitch', () => writer.flush());
+      if (sandboxBytes(db) > maxBytes - HEADROOM) fileError = tooBig(rowsRead, maxBytes);
       timed('finish', () => {
         profilesTouched = writer.profilesTouched();
         outcome = writer.profileOutcome();
