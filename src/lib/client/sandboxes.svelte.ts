@@ -63,6 +63,24 @@ export interface IngestRequest {
 
 const typedCall = (host: Host) => host.call as unknown as EngineHost['call'];
 
+/**
+ * Runs a long engine call that the signal may cancel, under a token of its own. Cancel must not wait in
+ * the queue behind the call it cancels: it goes straight to the worker.
+ */
+async function cancellable<T>(
+  signal: AbortSignal | undefined,
+  run: (cancelToken: string) => Promise<T>
+): Promise<T> {
+  const cancelToken = randomId('cancel');
+  const onAbort = () => void withEngine((h) => h.cancel(cancelToken)).catch(() => undefined);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await run(cancelToken);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 function readActiveId(): string | null {
   try {
     return localStorage.getItem(ACTIVE_KEY);
@@ -251,19 +269,13 @@ class SandboxManager {
       'Ingesting…',
       async (host) => {
         if (signal?.aborted) throw new CdpError('cancelled', 'The upload was cancelled before it started.');
-        const cancelToken = randomId('cancel');
-        // Cancel must not wait in the queue behind the ingest it cancels: it goes straight to the worker.
-        const onAbort = () => void withEngine((h) => h.cancel(cancelToken)).catch(() => undefined);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        try {
-          return await host.ingest(dataset, input, {
+        return cancellable(signal, (cancelToken) =>
+          host.ingest(dataset, input, {
             ...opts,
             cancelToken,
             ...(onProgress ? { onProgress: Comlink.proxy(onProgress) } : {})
-          });
-        } finally {
-          signal?.removeEventListener('abort', onAbort);
-        }
+          })
+        );
       },
       change
     );
@@ -279,18 +291,13 @@ class SandboxManager {
       'Generating…',
       async (host) => {
         if (signal?.aborted) throw new CdpError('cancelled', 'Generating was cancelled before it started.');
-        const cancelToken = randomId('cancel');
-        const onAbort = () => void withEngine((h) => h.cancel(cancelToken)).catch(() => undefined);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        try {
-          return await host.generateInto(dataset, {
+        return cancellable(signal, (cancelToken) =>
+          host.generateInto(dataset, {
             ...rest,
             cancelToken,
             ...(onProgress ? { onProgress: Comlink.proxy(onProgress) } : {})
-          });
-        } finally {
-          signal?.removeEventListener('abort', onAbort);
-        }
+          })
+        );
       },
       { kind: 'generate', dataset }
     );
