@@ -22,3 +22,18 @@ export async function addDataset(
   await sb.createDataset({ name, schema: name });
   return sb;
 }
+
+/**
+ * SQL that gives a current sandbox's identities the table format 10 and before had (first and last
+ * seen as ISO text, not milliseconds): the first step of making a file as an older app saved it.
+ */
+export const IDENTITIES_BEFORE_FORMAT_11 = `
+  ALTER TABLE identities RENAME TO identities_ms;
+  CREATE TABLE identities (
+    iid INTEGER PRIMARY KEY, ns TEXT NOT NULL, value TEXT NOT NULL, comp INTEGER NOT NULL,
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, UNIQUE (ns, value));
+  INSERT INTO identities SELECT iid, ns, value, comp,
+    strftime('%Y-%m-%dT%H:%M:%fZ', first_seen / 1000.0, 'unixepoch'),
+    strftime('%Y-%m-%dT%H:%M:%fZ', last_seen / 1000.0, 'unixepoch') FROM identities_ms;
+  DROP TABLE identities_ms;
+  CREATE INDEX identities_comp ON identities(comp);`;

@@ -5,6 +5,7 @@ import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { openSandbox, type Sandbox } from '../../src/lib/engine/index';
 import { identitySandbox } from './identity-sandbox';
+import { IDENTITIES_BEFORE_FORMAT_11 } from './fixtures';
 
 const sandbox = identitySandbox;
 const HEADER = 'email,phone,ecid,lastUpdated';
@@ -145,6 +146,7 @@ describe('persistent profile ids', () => {
     const db = new SQL.Database(await sb.export());
     sb.close();
     // format 3 marked merged-away ids on the identity that named them, and had no audience tables
+    db.run(IDENTITIES_BEFORE_FORMAT_11);
     db.run(`ALTER TABLE identities ADD COLUMN was_root INTEGER NOT NULL DEFAULT 0;
             UPDATE identities SET was_root = 1 WHERE iid IN (SELECT pno FROM profile_ids WHERE merged_into IS NOT NULL);
             DROP TABLE profile_ids; DROP TABLE audiences; DROP TABLE seg_columns; DROP TABLE seg_profiles;

@@ -1,7 +1,64 @@
+import { decodeRecord, encodeRecord, recordLayouts } from '../catalog/recordValues';
+import { recordHash } from '../ingest/hash';
+import { all } from './sql';
 import type { Database } from './sqlite';
 
+const RECORDS_A_STEP = 5_000;
+
+/**
+ * Format 11, rows made compact so a million of them fit in a sandbox (docs/PERFORMANCE.md):
+ * - records.data from an object keyed by field path to the values in schema field order
+ *   (../catalog/recordValues.ts), each hash made anew from the new text, so a file stored before is still
+ *   found identical. Values that differed only in key order (the same row from two files with their
+ *   columns in another order) now share a hash: their occurrences are numbered again, and both stay. A
+ *   record holding a key its schema lacks (only a hand-made file can) keeps its object, which reads as it is.
+ * - identities.first_seen/last_seen from ISO text to milliseconds (../identity/store.ts seenMs).
+ */
+function compactRows(db: Database): void {
+  db.run('DROP INDEX records_dedupe');
+  const layouts = recordLayouts(db);
+  const write = db.prepare('UPDATE records SET data = ?, hash = ? WHERE rid = ?');
+  try {
+    for (let after = 0; ;) {
+      const rows = all<{ rid: number; dataset_id: string; data: string }>(db, {
+        sql: 'SELECT rid, dataset_id, data FROM records WHERE rid > ? ORDER BY rid LIMIT ?',
+        params: [after, RECORDS_A_STEP]
+      });
+      if (!rows.length) break;
+      after = rows[rows.length - 1].rid;
+      for (const r of rows) {
+        const paths = layouts.get(r.dataset_id);
+        if (!paths || !r.data.startsWith('{')) continue;
+        let data: string;
+        try {
+          data = encodeRecord(paths, decodeRecord(paths, r.data));
+        } catch {
+          continue;
+        }
+        write.run([data, recordHash(data), r.rid]);
+      }
+    }
+  } finally {
+    write.free();
+  }
+  db.run(`
+    WITH o AS (SELECT rid, row_number() OVER (PARTITION BY dataset_id, hash ORDER BY rid) AS n FROM records)
+    UPDATE records SET occurrence = o.n FROM o WHERE o.rid = records.rid AND records.occurrence != o.n;
+    CREATE UNIQUE INDEX records_dedupe ON records(dataset_id, hash, occurrence);
+    ALTER TABLE identities RENAME TO identities_text;
+    CREATE TABLE identities (
+      iid INTEGER PRIMARY KEY, ns TEXT NOT NULL, value TEXT NOT NULL, comp INTEGER NOT NULL,
+      first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, UNIQUE (ns, value));
+    INSERT INTO identities (iid, ns, value, comp, first_seen, last_seen)
+      SELECT iid, ns, value, comp, coalesce(CAST(round(unixepoch(first_seen, 'subsec') * 1000) AS INTEGER), 0),
+             coalesce(CAST(round(unixepoch(last_seen, 'subsec') * 1000) AS INTEGER), 0)
+        FROM identities_text ORDER BY iid;
+    DROP TABLE identities_text;
+    CREATE INDEX identities_comp ON identities(comp);`);
+}
+
 // Keyed by PRAGMA user_version: migration i takes a database from version i to i + 1.
-const MIGRATIONS: string[] = [
+const MIGRATIONS: (string | ((db: Database) => void))[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE namespaces (
@@ -148,7 +205,8 @@ const MIGRATIONS: string[] = [
   `
   CREATE TABLE counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
   INSERT OR REPLACE INTO meta (key, value) SELECT 'countsStale', '1' WHERE EXISTS (SELECT 1 FROM records);
-  `
+  `,
+  compactRows
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -164,7 +222,9 @@ export function migrate(db: Database, toVersion = SCHEMA_VERSION): void {
   for (let v = version; v < toVersion; v++) {
     db.run('BEGIN');
     try {
-      db.run(MIGRATIONS[v]);
+      const step = MIGRATIONS[v];
+      if (typeof step === 'string') db.run(step);
+      else step(db);
       db.run(`PRAGMA user_version = ${v + 1}`);
       db.run('COMMIT');
     } catch (e) {

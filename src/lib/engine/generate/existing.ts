@@ -4,6 +4,7 @@
 // would not merge, DESIGN "Priority and conflicts"), and their name and address where it has those
 // fields. Only identities and records from before the run count, so a long run never picks the people
 // it made itself; each pick is a few indexed reads, nothing is loaded in bulk.
+import { decodeRecord, recordLayouts } from '../catalog/recordValues';
 import type { Database, Statement } from '../db/sqlite';
 import type { Namespace, SchemaDef } from '../types';
 import type { Random } from './random';
@@ -45,6 +46,7 @@ export class ExistingPeople {
   private readonly pickStmt?: Statement;
   private readonly idsStmt?: Statement;
   private readonly recordStmt?: Statement;
+  private readonly layouts: Map<string, readonly string[]>;
 
   constructor(
     private readonly db: Database,
@@ -60,6 +62,7 @@ export class ExistingPeople {
     this.maxIid = Number(db.exec('SELECT coalesce(max(iid), 0) FROM identities')[0]?.values[0][0] ?? 0);
     this.maxRid = Number(db.exec('SELECT coalesce(max(rid), 0) FROM records')[0]?.values[0][0] ?? 0);
     this.available = bounds?.[0] != null;
+    this.layouts = recordLayouts(db);
     if (!this.available) return;
     // `+ns`: walk the rowid range from the drawn number rather than the namespace's index
     this.pickStmt = this.prepare(
@@ -69,7 +72,7 @@ export class ExistingPeople {
       'SELECT ns, value FROM identities WHERE comp = ? AND iid <= ? ORDER BY last_seen DESC, iid'
     );
     this.recordStmt = this.prepare(
-      `SELECT r.data FROM record_identities ri JOIN records r ON r.rid = ri.rid
+      `SELECT r.data, r.dataset_id FROM record_identities ri JOIN records r ON r.rid = ri.rid
         WHERE ri.iid = ? AND r.rid <= ? ORDER BY r.ts DESC, r.rid DESC LIMIT 1`
     );
   }
@@ -97,15 +100,9 @@ export class ExistingPeople {
     } finally {
       this.idsStmt!.reset();
     }
-    const data = this.first(this.recordStmt!, [iid, this.maxRid])?.[0];
-    let attrs: Row | null = null;
-    if (typeof data === 'string') {
-      try {
-        attrs = JSON.parse(data) as Row;
-      } catch {
-        attrs = null;
-      }
-    }
+    const [data, datasetId] = this.first(this.recordStmt!, [iid, this.maxRid]) ?? [];
+    const attrs =
+      typeof data === 'string' ? decodeRecord(this.layouts.get(String(datasetId)) ?? [], data) : null;
     return { ids, attrs };
   }
 

@@ -5,7 +5,7 @@ import { all } from '../db/sql';
 import type { GraphEdge, GraphNode, IdentityGraph, Namespace } from '../types';
 import { formatProfileId } from './profileId';
 import { inChunks } from '../db/sql';
-import { loadClosure, type IdentityRow } from './store';
+import { loadClosure, seenIso, type IdentityRow } from './store';
 import { stitch, type StitchNode, type StitchRecord } from './stitch';
 
 export function explainGraph(db: Database, comp: number, namespaces: Map<string, Namespace>): IdentityGraph {
@@ -48,8 +48,8 @@ export function explainGraph(db: Database, comp: number, namespaces: Map<string,
     namespace: i.ns,
     id: i.value,
     inGraph: (namespaces.get(i.ns)?.linksRecords ?? false) && memberIds.has(i.iid),
-    firstSeen: i.first_seen,
-    lastSeen: i.last_seen,
+    firstSeen: seenIso(i.first_seen),
+    lastSeen: seenIso(i.last_seen),
     datasets: datasetsOf.get(i.iid) ?? []
   }));
 

@@ -12,8 +12,25 @@ export interface IdentityRow {
   ns: string;
   value: string;
   comp: number;
-  first_seen: string;
-  last_seen: string;
+  /** Milliseconds since the epoch (seenMs): a 24-character text in every identity was a tenth of a sandbox */
+  first_seen: number;
+  last_seen: number;
+}
+
+/** An identity's first or last seen as stored: the record time (ISO text) in milliseconds. */
+export function seenMs(iso: string): number {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? t : 0;
+}
+
+/** A stored first or last seen as the ISO text records keep; text a hand-made file holds reads as it is. */
+export function seenIso(stored: unknown): string {
+  const t = typeof stored === 'number' ? stored : NaN;
+  return Number.isFinite(t) && Math.abs(t) <= 8.64e15
+    ? new Date(t).toISOString()
+    : typeof stored === 'string'
+      ? stored
+      : '';
 }
 
 export function stitchNode(iid: number, ns: Namespace, value: string, lastSeen: string): StitchNode {
@@ -63,7 +80,7 @@ export function loadClosure(
         const ns = namespaces.get(r.ns);
         // partner ids never link, so the records sharing one are not part of this graph's closure
         if (ns?.linksRecords) {
-          nodes.set(r.iid, stitchNode(r.iid, ns, r.value, r.last_seen));
+          nodes.set(r.iid, stitchNode(r.iid, ns, r.value, seenIso(r.last_seen)));
           fresh.push(r.iid);
         }
       }
@@ -142,7 +159,7 @@ export function refreshIdentities(db: Database, iids: number[]): number[] {
     } else {
       run(db, {
         sql: 'UPDATE identities SET first_seen = ?, last_seen = ? WHERE iid = ?',
-        params: [r.first, r.last, iid]
+        params: [seenMs(r.first ?? ''), seenMs(r.last ?? ''), iid]
       });
     }
   }

@@ -5,13 +5,14 @@
 import { all, inChunks, one } from '../db/sql';
 import type { Database, Statement } from '../db/sqlite';
 import { maxNumber } from '../identity/persistentIds';
-import { loadClosure, restitch, stitchNode } from '../identity/store';
+import { loadClosure, restitch, seenMs, stitchNode } from '../identity/store';
 import type { StitchNode, StitchRecord } from '../identity/stitch';
 import type { Dataset, Namespace } from '../types';
 import { carriesPerson } from '../profile/kind';
 import { addToCounts, IDENTITIES, recordsKey } from '../profile/counts';
 import { currentProfiles, refreshProfiles } from '../profile/profiles';
 import { keepSnapshots, keepSnapshotsFrom, type KeptSnapshots } from '../segment/snapshot';
+import { encodeRecord } from '../catalog/recordValues';
 import { recordHash } from './hash';
 import type { MappedRow } from './rowMapper';
 
@@ -68,6 +69,8 @@ export class BatchWriter {
     private readonly db: Database,
     private readonly namespaces: Map<string, Namespace>,
     private readonly dataset: Dataset,
+    /** The dataset's field paths, in the order its records store their values (../catalog/recordValues.ts) */
+    private readonly paths: readonly string[],
     private readonly seq: number
   ) {
     this.maxIid = this.before = maxNumber(db);
@@ -91,7 +94,7 @@ export class BatchWriter {
 
   write(m: MappedRow): WriteOutcome {
     this.snapshots ??= keepSnapshotsFrom(this.db);
-    const data = JSON.stringify(m.attrs);
+    const data = encodeRecord(this.paths, m.attrs);
     const hash = recordHash(data);
     // A dataset outside the profile store keeps its records and adds no identity to any graph
     const found: IdentityTally[] = [];
@@ -219,7 +222,7 @@ export class BatchWriter {
           fresh.push(t);
           freshIds.add(t.iid);
         } else {
-          update.run([t.first, t.last, t.iid]);
+          update.run([seenMs(t.first), seenMs(t.last), t.iid]);
           if (t.ns.linksRecords) seeds.push(t.iid);
         }
       }
@@ -235,7 +238,7 @@ export class BatchWriter {
     );
     try {
       for (const t of fresh)
-        insert.run([t.iid, t.ns.code, t.value, numbers.get(t.iid) ?? t.iid, t.first, t.last]);
+        insert.run([t.iid, t.ns.code, t.value, numbers.get(t.iid) ?? t.iid, seenMs(t.first), seenMs(t.last)]);
     } finally {
       insert.free();
     }

@@ -142,7 +142,13 @@ export async function ingestFile(
   let profilesTouched = 0;
   let outcome = { recordsMatched: 0, profilesCreated: 0 };
 
-  const writer = new BatchWriter(db, ctx.namespaces, dataset, seq);
+  const writer = new BatchWriter(
+    db,
+    ctx.namespaces,
+    dataset,
+    schema.fields.map((f) => f.path),
+    seq
+  );
   db.run('BEGIN');
   // A chunk's rows are mapped, then stored: the same order of writes as row by row, and each stage's
   // time can be read off the clock once a chunk (./stages.ts)

@@ -3,6 +3,7 @@
 // attributes.
 import type { Database } from '../db/sqlite';
 import { all } from '../db/sql';
+import { decodeRecord, recordPaths } from '../catalog/recordValues';
 import { aliasesOf } from '../identity/persistentIds';
 import { formatAnonymousId, formatProfileId } from '../identity/profileId';
 import { ANONYMOUS_TYPES, isKnownIdentity } from '../identity/normalize';
@@ -172,7 +173,7 @@ export function assembleProfile(
     return m;
   };
   for (const r of records) {
-    const data = JSON.parse(r.data) as Record<string, unknown>;
+    const data = decodeRecord(recordPaths(r.def), r.data);
     const fl = labelsOf(r.def, r.dataset_labels);
     if (r.class === 'event') {
       const timestamp = typeof data.timestamp === 'string' ? data.timestamp : r.ts;

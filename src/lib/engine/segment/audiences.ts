@@ -1,6 +1,7 @@
 // Audiences: stored rules under a merge policy, evaluated exactly (no sampling) on the profile
 // snapshot whenever they are read, so a membership is never stale.
 import { partnerDatasetIds } from '../profile/kind';
+import { recordPaths } from '../catalog/recordValues';
 import type { Database } from '../db/sqlite';
 import { all, one, run, transaction } from '../db/sql';
 import { CdpError, invalid, notFound } from '../errors';
@@ -44,10 +45,10 @@ function ruleCatalog(db: Database, columns: SnapshotColumn[]): RuleCatalog {
     for (const f of (JSON.parse(def) as SchemaDef).fields)
       if (!eventFields.has(f.path)) eventFields.set(f.path, f.type);
   }
-  const eventDatasets = all<{ id: string }>(db, {
-    sql: `SELECT d.id FROM datasets d JOIN schemas s ON s.id = d.schema_id
+  const eventDatasets = all<{ id: string; def: string }>(db, {
+    sql: `SELECT d.id, s.def FROM datasets d JOIN schemas s ON s.id = d.schema_id
            WHERE s.class = 'event' AND d.profile_enabled = 1 ORDER BY d.rowid`
-  }).map((r) => r.id);
+  }).map((r) => ({ id: r.id, paths: recordPaths(r.def) }));
   return {
     attributes: new Map(columns.map((c) => [c.path, { type: c.type, column: c.column }])),
     eventFields,

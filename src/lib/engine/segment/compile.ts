@@ -2,6 +2,7 @@
 // A test on a missing value is NULL, which WHERE, AND and OR already read as false; only `not` needs
 // it made false first (coalesce), so `not` passes it: two-valued logic, at no cost to plain tests.
 import { kindSql } from '../profile/kind';
+import { recordFieldSql, type RecordLayout } from '../catalog/recordValues';
 import type { CalculatedAttribute, FieldDef } from '../types';
 import {
   parseRule,
@@ -25,8 +26,8 @@ export interface RuleContext {
   attributes: Map<string, { type: FieldDef['type']; column: string }>;
   eventFields: Map<string, FieldDef['type']>;
   calculated: Map<string, CalculatedAttribute>;
-  /** Ids of the profile-enabled event datasets */
-  eventDatasets: string[];
+  /** The profile-enabled event datasets, with the field order their records store values in */
+  eventDatasets: RecordLayout[];
   /** Ids of the partner datasets, for profile.kind (../profile/kind.ts) */
   partnerDatasets: string[];
   stitching: 'privateGraph' | 'none';
@@ -51,10 +52,8 @@ const DAY = 86_400_000;
 const LIST_BOUND_ONE_BY_ONE = 10;
 /** Bound values one rule may use, half of SQLite's 32,766, so two rules fit in one overlap query. */
 const MAX_PARAMS = 16_000;
-const TIMESTAMP = `coalesce(json_extract(e.data, '$.timestamp'), e.ts)`;
 
 const typeOf = (t: FieldDef['type']): ValueType => (t === 'integer' ? 'number' : t);
-const jsonPath = (path: string) => `$."${path}"`;
 
 /**
  * A list value as JSON that SQLite reads back as the same value: a large whole number in JSON's
@@ -122,10 +121,19 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
         ? 'FROM records e WHERE e.fkey = p.pid'
         : 'FROM identities m CROSS JOIN records e ON e.fkey = m.iid WHERE m.comp = p.pid';
     const datasets = ctx.eventDatasets.length
-      ? `+e.dataset_id IN (${ctx.eventDatasets.map(bind).join(', ')})`
+      ? `+e.dataset_id IN (${ctx.eventDatasets.map((d) => bind(d.id)).join(', ')})`
       : '0';
     return `${from} AND ${datasets}`;
   };
+
+  /** A field of the event `e`, in whichever event dataset it is stored (../catalog/recordValues.ts) */
+  const eventFields = new Map<string, string>();
+  const eventField = (path: string) => {
+    let sql = eventFields.get(path);
+    if (sql === undefined) eventFields.set(path, (sql = recordFieldSql('e', ctx.eventDatasets, path, bind)));
+    return sql;
+  };
+  const timestamp = () => `coalesce(${eventField('timestamp')}, e.ts)`;
 
   /** An operand as SQL, with its type; inEvent: paths name fields of one event `e`. */
   const operand = (o: Operand, inEvent: boolean): { sql: string; type: ValueType } => {
@@ -157,13 +165,13 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
 
   const eventPath = (p: PathNode): { sql: string; type: ValueType } => {
     if (p.name === 'eventType' || p.name === 'timestamp') fields.add(p.name);
-    if (p.name === 'eventType') return { sql: `json_extract(e.data, '$.eventType')`, type: 'string' };
-    if (p.name === 'timestamp') return { sql: TIMESTAMP, type: 'datetime' };
+    if (p.name === 'eventType') return { sql: eventField('eventType'), type: 'string' };
+    if (p.name === 'timestamp') return { sql: timestamp(), type: 'datetime' };
     const t = ctx.eventFields.get(p.name);
     if (!t)
       throw unknown(p.pos, 'an event field', p.name, ['eventType', 'timestamp', ...ctx.eventFields.keys()]);
     fields.add(p.name);
-    return { sql: `json_extract(e.data, ${bind(jsonPath(p.name))})`, type: typeOf(t) };
+    return { sql: eventField(p.name), type: typeOf(t) };
   };
 
   const aggregate = (a: AggregateNode): { sql: string; type: ValueType } => {
@@ -192,12 +200,12 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
         [...ctx.calculated.keys()].map((n) => `calc.${n}`)
       );
     fields.add(p.name);
-    const x = c.field === null ? null : `json_extract(e.data, ${bind(jsonPath(c.field))})`;
+    const x = c.field === null ? null : eventField(c.field);
     const scope = eventScope();
     let filter = '';
-    if (c.eventType !== null) filter += ` AND json_extract(e.data, '$.eventType') = ${bind(c.eventType)}`;
+    if (c.eventType !== null) filter += ` AND ${eventField('eventType')} = ${bind(c.eventType)}`;
     if (c.lookbackDays !== null)
-      filter += ` AND ${TIMESTAMP} > ${bind(new Date(ctx.now - c.lookbackDays * DAY).toISOString())}`;
+      filter += ` AND ${timestamp()} > ${bind(new Date(ctx.now - c.lookbackDays * DAY).toISOString())}`;
     if (x !== null) filter += ` AND ${x} IS NOT NULL`;
     const fieldType = c.field === null ? 'datetime' : typeOf(ctx.eventFields.get(c.field) ?? 'string');
     const sub = (select: string, tail = '') => `(SELECT ${select} ${scope}${filter}${tail})`;
@@ -215,15 +223,15 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
       case 'last':
         return {
           sql: sub(
-            x ?? TIMESTAMP,
-            ` ORDER BY ${TIMESTAMP} ${c.function === 'first' ? 'ASC' : 'DESC'} LIMIT 1`
+            x ?? timestamp(),
+            ` ORDER BY ${timestamp()} ${c.function === 'first' ? 'ASC' : 'DESC'} LIMIT 1`
           ),
           type: fieldType
         };
       case 'daysSince':
         return {
           sql: sub(
-            `(CAST(${bind(ctx.now)} AS INTEGER) - CAST(round(unixepoch(max(${TIMESTAMP}), 'subsec') * 1000) AS INTEGER)) / ${DAY}`
+            `(CAST(${bind(ctx.now)} AS INTEGER) - CAST(round(unixepoch(max(${timestamp()}), 'subsec') * 1000) AS INTEGER)) / ${DAY}`
           ),
           type: 'number'
         };

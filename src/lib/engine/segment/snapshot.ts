@@ -6,6 +6,7 @@
 // logged in profile_changes) touched are rebuilt; a deleted batch rebuilds it whole.
 import type { Database } from '../db/sqlite';
 import { all, one, run } from '../db/sql';
+import { decodeRecord, recordLayouts } from '../catalog/recordValues';
 import { mergeOrder } from '../profile/assemble';
 import { listMergePolicies } from '../profile/mergePolicies';
 import type { FieldDef, MergePolicy, SchemaDef } from '../types';
@@ -150,7 +151,7 @@ function writeProfiles(
 ): void {
   const pid = graph ? 'i.comp' : 'r.fkey';
   const read = db.prepare(
-    `SELECT ${pid} AS pid, r.rid, r.ts, r.data, s.class, d.name AS dataset
+    `SELECT ${pid} AS pid, r.rid, r.ts, r.data, s.class, d.name AS dataset, d.id
        FROM ${source} JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1
        JOIN schemas s ON s.id = d.schema_id
       WHERE r.fkey IS NOT NULL ORDER BY ${pid}`
@@ -160,15 +161,14 @@ function writeProfiles(
      VALUES (?, ?${', ?'.repeat(columns.length)})`
   );
   const order = mergeOrder(policy);
+  const layouts = recordLayouts(db);
   let current: number | null = null;
-  let group: { rid: number; ts: string; data: string; dataset: string }[] = [];
+  let group: { rid: number; ts: string; data: string; dataset: string; paths: readonly string[] }[] = [];
   const flush = () => {
     if (current === null) return;
     const merged = Object.create(null) as Record<string, unknown>;
     for (const r of group.sort(order)) {
-      for (const [k, v] of Object.entries(JSON.parse(r.data) as Record<string, unknown>)) {
-        if (v !== null && v !== undefined) merged[k] = v;
-      }
+      Object.assign(merged, decodeRecord(r.paths, r.data));
     }
     insert.run([
       policy.id,
@@ -187,14 +187,22 @@ function writeProfiles(
   };
   try {
     while (read.step()) {
-      const [p, rid, ts, data, cls, dataset] = read.get() as [number, number, string, string, string, string];
+      const [p, rid, ts, data, cls, dataset, datasetId] = read.get() as [
+        number,
+        number,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
       if (p !== current) {
         flush();
         current = p;
         group = [];
       }
       // event records make a profile (an anonymous visitor) but carry no attributes
-      if (cls === 'profile') group.push({ rid, ts, data, dataset });
+      if (cls === 'profile') group.push({ rid, ts, data, dataset, paths: layouts.get(datasetId) ?? [] });
     }
     flush();
   } finally {
