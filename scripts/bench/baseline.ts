@@ -3,7 +3,7 @@
 
 /** The plain table the bare insert fills: the file's 10 columns, no keys, no indexes. */
 export const BARE_TABLE =
-  'CREATE TABLE t (email TEXT, crm TEXT, phone TEXT, first TEXT, last TEXT, city TEXT, state TEXT, ' +
+  'CREATE TABLE IF NOT EXISTS t (email TEXT, crm TEXT, phone TEXT, first TEXT, last TEXT, city TEXT, state TEXT, ' +
   'tier TEXT, balance REAL, advisor INTEGER)';
 
 import type { Database as SqlDb } from 'sql.js';
@@ -12,7 +12,10 @@ interface Papa {
   parse<T>(text: string, opts: { skipEmptyLines: boolean; step: (r: { data: T }) => void }): void;
 }
 
-/** Parse, then insert each row with one prepared statement in one transaction. Returns the rows. */
+/**
+ * Parse, then insert each row with one prepared statement in one transaction, into the table the
+ * database already has (a second file joins the first, as it does in the sandbox). Returns the rows.
+ */
 export function bareInsert(Papa: Papa, db: SqlDb, text: string): number {
   db.run(BARE_TABLE);
   db.run('BEGIN');

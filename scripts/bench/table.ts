@@ -14,6 +14,8 @@ export interface Measurement {
   /** The budget: a ratio to the baseline, or an absolute time for the interactive steps. */
   budget: { maxRatio: number } | { maxMs: number } | null;
   note?: string;
+  /** The step did not complete (a batch the sandbox refused): over budget whatever its time. */
+  failed?: string;
 }
 
 export interface Judged extends Measurement {
@@ -27,6 +29,7 @@ export function judge(m: Measurement): Judged {
   let ok: boolean | null = null;
   if (m.budget && 'maxRatio' in m.budget && ratio !== null) ok = ratio <= m.budget.maxRatio;
   if (m.budget && 'maxMs' in m.budget) ok = m.ms <= m.budget.maxMs;
+  if (m.failed) return { ...m, rowsPerSec: null, ratio: null, ok: false };
   const counted = m.rows > 1 && m.ms > 0 && /ingest|insert|generate|scan/i.test(m.step);
   return { ...m, rowsPerSec: counted ? Math.round(m.rows / (m.ms / 1000)) : null, ratio, ok };
 }
@@ -40,7 +43,7 @@ export function printTable(rows: Judged[]): void {
       where: r.where,
       step: r.step,
       rows: r.rows.toLocaleString('en-US'),
-      time: fmtMs(r.ms),
+      time: r.failed ? 'failed' : fmtMs(r.ms),
       'rows/s': r.rowsPerSec?.toLocaleString('en-US') ?? '',
       'peak memory': [
         r.peakHeapMb !== undefined ? `heap ${r.peakHeapMb.toFixed(0)} MB` : '',
