@@ -70,7 +70,8 @@ const api = {
   async generate(rows: number) {
     const r = await clock(() => engine.generateInto('CRM Profiles', { count: rows, seed: 11 }));
     const error = r.out.errors[0]?.message ?? '';
-    return { ms: r.ms, status: r.out.status, error, rowsIngested: r.out.rowsIngested };
+    const code = r.out.errors[0]?.code ?? '';
+    return { ms: r.ms, status: r.out.status, error, code, rowsIngested: r.out.rowsIngested };
   },
   async evaluate() {
     const r = await clock(() => call('evaluate', RULE));

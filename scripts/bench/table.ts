@@ -18,6 +18,14 @@ export interface Measurement {
   failed?: string;
 }
 
+/**
+ * A batch the sandbox refused for its size (SANDBOX_FULL): a limit of the product, not of the bench, so
+ * its step is a failed row of the table and the run goes on. Null for any other outcome.
+ */
+export function refused(code: string, message: string): { failed: string; note: string } | null {
+  return code === 'SANDBOX_FULL' ? { failed: message, note: `refused: ${message}` } : null;
+}
+
 export interface Judged extends Measurement {
   rowsPerSec: number | null;
   ratio: number | null;
