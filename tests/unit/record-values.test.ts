@@ -145,4 +145,41 @@ describe('record values in schema field order', () => {
     });
     expect((await old.query('SELECT count(*) FROM records')).rows).toEqual([[2]]);
   });
+
+  it('an event rule reads a field wherever each event dataset keeps it', async () => {
+    const sb = await shop();
+    // the same fields as Orders, in another order: 'total' is at another position
+    await addDataset(sb, 'Store Orders', 'event', [
+      { path: 'total', type: 'number' },
+      { path: 'email', type: 'string', identity: { namespace: 'Email' } },
+      EVENT_TYPE,
+      TIMESTAMP
+    ]);
+    await sb.ingest('Orders', ORDERS);
+    await sb.ingest(
+      'Store Orders',
+      'total,email,eventType,timestamp\n40,bob@x.com,order,2026-01-05T00:00:00Z\n7,ada@x.com,order,2026-01-06T00:00:00Z\n'
+    );
+    // ada: 10 + 25.5 online and 7 in store; bob: 40 in store (his online refund is no order)
+    expect((await sb.evaluate('sum(events.total where eventType = "order") > 40')).count).toBe(1);
+    expect((await sb.evaluate('sum(events.total where eventType = "order") >= 40')).count).toBe(2);
+    expect((await sb.evaluate('count(events where total > 20) >= 1')).count).toBe(2);
+    const bob = (await sb.profile('Email', 'bob@x.com'))!;
+    expect(bob.events.map((e) => [e.eventType, e.total])).toEqual([
+      ['order', 40],
+      ['refund', 5]
+    ]);
+  });
+
+  it('a stored value that is no list reads as no values instead of breaking the profile', async () => {
+    const sb = await shop();
+    await sb.ingest('People', PEOPLE);
+    const db = await openDatabase(await sb.export());
+    db.run(`UPDATE records SET data = 'not json' WHERE rid = 1`);
+    db.run(`UPDATE records SET data = '7' WHERE rid = 2`);
+    const odd = await openSandbox({ bytes: db.export() });
+    db.close();
+    expect((await odd.profile('Email', 'ada@x.com'))!.attributes).toEqual({});
+    expect((await odd.profile('Email', 'bob@x.com'))!.attributes).toEqual({});
+  });
 });
