@@ -182,4 +182,15 @@ describe('record values in schema field order', () => {
     expect((await odd.profile('Email', 'ada@x.com'))!.attributes).toEqual({});
     expect((await odd.profile('Email', 'bob@x.com'))!.attributes).toEqual({});
   });
+
+  it('a format-10 file whose stored value is a blob, not text, still opens', async () => {
+    const sb = await shop();
+    await sb.ingest('People', PEOPLE);
+    const db = await openDatabase(await asFormat10(sb, (keys) => keys));
+    db.run("UPDATE records SET data = X'7b7d' WHERE rid = 1"); // a blob, which TEXT affinity keeps as one
+    const old = await openSandbox({ bytes: db.export() });
+    db.close();
+    expect((await old.profile('Email', 'ada@x.com'))!.attributes).toEqual({});
+    expect((await old.profile('Email', 'bob@x.com'))!.attributes).toMatchObject({ name: 'Bob', vip: false });
+  });
 });

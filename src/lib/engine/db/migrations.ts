@@ -20,7 +20,7 @@ function compactRows(db: Database): void {
   const write = db.prepare('UPDATE records SET data = ?, hash = ? WHERE rid = ?');
   try {
     for (let after = 0; ;) {
-      const rows = all<{ rid: number; dataset_id: string; data: string }>(db, {
+      const rows = all<{ rid: number; dataset_id: string; data: unknown }>(db, {
         sql: 'SELECT rid, dataset_id, data FROM records WHERE rid > ? ORDER BY rid LIMIT ?',
         params: [after, RECORDS_A_STEP]
       });
@@ -28,7 +28,7 @@ function compactRows(db: Database): void {
       after = rows[rows.length - 1].rid;
       for (const r of rows) {
         const paths = layouts.get(r.dataset_id);
-        if (!paths || !r.data.startsWith('{')) continue;
+        if (!paths || typeof r.data !== 'string' || !r.data.startsWith('{')) continue;
         let data: string;
         try {
           data = encodeRecord(paths, decodeRecord(paths, r.data));
