@@ -127,10 +127,10 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
   };
 
   /** A field of the event `e`, in whichever event dataset it is stored (../catalog/recordValues.ts) */
-  const eventFields = new Map<string, string>();
+  const fieldSql = new Map<string, string>();
   const eventField = (path: string) => {
-    let sql = eventFields.get(path);
-    if (sql === undefined) eventFields.set(path, (sql = recordFieldSql('e', ctx.eventDatasets, path, bind)));
+    let sql = fieldSql.get(path);
+    if (sql === undefined) fieldSql.set(path, (sql = recordFieldSql('e', ctx.eventDatasets, path, bind)));
     return sql;
   };
   const timestamp = () => `coalesce(${eventField('timestamp')}, e.ts)`;
