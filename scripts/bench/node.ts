@@ -85,27 +85,54 @@ async function evaluation(
   return { scan, count: r.out.count };
 }
 
-/** The first file, bare and into the sandbox, and the evaluations after it. Returns the ingest's time. */
-async function firstFileSteps(sb: Sandbox, bareDb: SqlDb, rows: number, add: Add): Promise<number> {
-  const fileA = firstFile(rows);
-  const bareA = await timed(() => bareInsert(Papa, bareDb, fileA));
-  add({ step: 'bare insert, first file', ms: bareA.ms, ...bareA.peak, budget: null });
+/**
+ * A file bare, then into the sandbox, each a row; the ingest's against the bare insert. Null when the
+ * sandbox refused it for its size (a failed row); any other batch that did not take every row stops
+ * the bench.
+ */
+async function fileSteps(
+  sb: Sandbox,
+  bareDb: SqlDb,
+  file: string,
+  rows: number,
+  step: { bare: string; ingest: string; maxRatio: number },
+  add: Add
+): Promise<{ ms: number; out: BatchReport } | null> {
+  const bare = await timed(() => bareInsert(Papa, bareDb, file));
+  add({ step: step.bare, ms: bare.ms, ...bare.peak, budget: null });
   collectStageTimes();
-  const ingestA = await timed(() => sb.ingest('CRM Profiles', fileA));
-  if (ingestA.out.rowsIngested !== rows)
+  const ingest = await timed(() => sb.ingest('CRM Profiles', file));
+  const common = {
+    step: step.ingest,
+    ms: ingest.ms,
+    baseline: { what: 'bare insert', ms: bare.ms },
+    budget: { maxRatio: step.maxRatio }
+  };
+  const refused = refusal(ingest.out);
+  if (refused) {
+    add({ ...common, ...refused });
+    return null;
+  }
+  if (ingest.out.rowsIngested !== rows)
     throw new Error(
-      `ingest took ${ingestA.out.rowsIngested} of ${rows} rows (${ingestA.out.status}): ${ingestA.out.errors[0]?.message ?? ''}`
+      `${step.ingest} took ${ingest.out.rowsIngested} of ${rows} rows (${ingest.out.status}): ${ingest.out.errors[0]?.message ?? ''}`
     );
+  const { recordsMatched, profilesCreated, profilesAfter } = ingest.out;
+  const fmt = (n: number) => n.toLocaleString('en-US');
   add({
-    step: 'ingest first file',
-    ms: ingestA.ms,
-    ...ingestA.peak,
-    baseline: { what: 'bare insert', ms: bareA.ms },
-    budget: { maxRatio: 3 },
-    note: `${(ingestA.out.profilesAfter ?? 0).toLocaleString('en-US')} profiles after; ${stagesNote()}`
+    ...common,
+    ...ingest.peak,
+    note: `${fmt(recordsMatched)} records matched, ${fmt(profilesCreated)} profiles new, ${fmt(profilesAfter ?? 0)} after; ${stagesNote()}`
   });
   collectStageTimes(false);
+  return ingest;
+}
 
+/** The first file and the evaluations after it. Returns the ingest's time. */
+async function firstFileSteps(sb: Sandbox, bareDb: SqlDb, rows: number, add: Add): Promise<number> {
+  const steps = { bare: 'bare insert, first file', ingest: 'ingest first file', maxRatio: 3 };
+  const ingest = await fileSteps(sb, bareDb, firstFile(rows), rows, steps, add);
+  if (!ingest) throw new Error('the first file did not fit in a sandbox: nothing after it can be measured');
   const { scan, count } = await evaluation(sb, bareDb, 'first audience evaluation after the upload', add);
   const later: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -119,41 +146,18 @@ async function firstFileSteps(sb: Sandbox, bareDb: SqlDb, rows: number, add: Add
     baseline: scan,
     budget: { maxRatio: 3 }
   });
-  return ingestA.ms;
+  return ingest.ms;
 }
 
 /** The second file (half its rows matching), and an evaluation over both. */
 async function secondFileSteps(sb: Sandbox, bareDb: SqlDb, rows: number, add: Add): Promise<void> {
-  const fileB = secondFile(rows);
-  const bareB = await timed(() => bareInsert(Papa, bareDb, fileB));
-  add({ step: 'bare insert, second file', ms: bareB.ms, ...bareB.peak, budget: null });
-  collectStageTimes();
-  const ingestB = await timed(() => sb.ingest('CRM Profiles', fileB));
-  const refused = refusal(ingestB.out);
-  if (refused) {
-    add({
-      step: 'ingest second file (half matching)',
-      ms: ingestB.ms,
-      baseline: { what: 'bare insert', ms: bareB.ms },
-      budget: { maxRatio: 4 },
-      ...refused
-    });
-    return;
-  }
-  if (ingestB.out.rowsIngested !== rows)
-    throw new Error(
-      `second ingest took ${ingestB.out.rowsIngested} of ${rows} rows (${ingestB.out.status}): ${ingestB.out.errors[0]?.message ?? ''}`
-    );
-  add({
-    step: 'ingest second file (half matching)',
-    ms: ingestB.ms,
-    ...ingestB.peak,
-    baseline: { what: 'bare insert', ms: bareB.ms },
-    budget: { maxRatio: 4 },
-    note: `${ingestB.out.recordsMatched.toLocaleString('en-US')} records matched, ${ingestB.out.profilesCreated.toLocaleString('en-US')} profiles new; ${stagesNote()}`
-  });
-  collectStageTimes(false);
-  await evaluation(sb, bareDb, 'audience evaluation after the second file', add);
+  const steps = {
+    bare: 'bare insert, second file',
+    ingest: 'ingest second file (half matching)',
+    maxRatio: 4
+  };
+  if (await fileSteps(sb, bareDb, secondFile(rows), rows, steps, add))
+    await evaluation(sb, bareDb, 'audience evaluation after the second file', add);
 }
 
 /** Generating into a dataset: against the first file's ingest, and against uploading what it generates. */
