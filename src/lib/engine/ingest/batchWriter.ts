@@ -11,8 +11,14 @@ import type { Dataset, Namespace } from '../types';
 import { carriesPerson } from '../profile/kind';
 import { addToCounts, IDENTITIES, recordsKey } from '../profile/counts';
 import { currentProfiles, refreshProfiles } from '../profile/profiles';
-import { keepSnapshots, keepSnapshotsFrom, type KeptSnapshots } from '../segment/snapshot';
+import {
+  keepSnapshots,
+  keepSnapshotsFrom,
+  type KeptSnapshots,
+  type SnapshotRecord
+} from '../segment/snapshot';
 import { encodeRecord } from '../catalog/recordValues';
+import { Utf8Blob } from '../db/utf8Blob';
 import { recordHash } from './hash';
 import type { MappedRow } from './rowMapper';
 
@@ -26,8 +32,6 @@ interface IdentityTally {
 }
 
 export type WriteOutcome = 'stored' | 'claimed';
-
-const UTF8 = new TextEncoder();
 
 const tally = (iid: number, ns: Namespace, value: string, isNew: boolean): IdentityTally => ({
   iid,
@@ -45,12 +49,18 @@ export class BatchWriter {
   private readonly statements: Statement[];
   private readonly cache = new Map<string, IdentityTally>();
   private readonly recordParams: (string | number | null | Uint8Array)[] = Array<null>(11).fill(null);
-  private buffer = new Uint8Array(4096);
+  /** The record's JSON as UTF-8 bytes, which the insert casts back to the same TEXT */
+  private readonly blob = new Utf8Blob();
   private readonly nodes = new Map<number, StitchNode>();
   private readonly records = new Map<number, StitchRecord>();
   private readonly graphs = new Set<number>();
   /** The key identities of the chunk's stored records: their profiles are refreshed at its flush. */
   private readonly keys = new Set<number>();
+  /**
+   * Keys new in this chunk, with the attribute records stored under them: every record such a key has
+   * is here, so a profile made only of new identities gets its snapshot row without a read.
+   */
+  private readonly freshKeys = new Map<number, SnapshotRecord[]>();
   /** Brought up to date before the first record, then kept at every flush: nothing to rebuild after. */
   private snapshots: KeptSnapshots | null = null;
   /** Records stored keyed by an identity outside the graphs that existed before the batch. */
@@ -71,6 +81,8 @@ export class BatchWriter {
     private readonly dataset: Dataset,
     /** The dataset's field paths, in the order its records store their values (../catalog/recordValues.ts) */
     private readonly paths: readonly string[],
+    /** Whether the records carry profile attributes (a profile schema) or are events */
+    private readonly attributes: boolean,
     private readonly seq: number
   ) {
     this.maxIid = this.before = maxNumber(db);
@@ -121,7 +133,7 @@ export class BatchWriter {
     params[5] = key?.iid ?? null;
     params[6] = ids;
     params[7] = hash;
-    params[8] = this.encoded(data);
+    params[8] = this.blob.of(data);
     params[9] = 1;
     params[10] = person;
     this.insertRecord.run(params);
@@ -134,7 +146,10 @@ export class BatchWriter {
       this.insertRecord.run(params);
     }
     this.storedSinceFlush++;
-    if (key) this.keys.add(key.iid);
+    if (key) {
+      this.keys.add(key.iid);
+      if (key.isNew) this.keepFresh(key.iid, data, m.ts);
+    }
     // keyed by an id outside the graphs (a partner id) that was there before: it joined that profile
     if (key && !key.ns.linksRecords && key.iid <= this.before) this.keyedOutsideGraphs++;
     for (const t of found) {
@@ -145,15 +160,12 @@ export class BatchWriter {
     return 'stored';
   }
 
-  /**
-   * The record's JSON as UTF-8 bytes, bound as a blob the insert casts back to the same TEXT: sql.js
-   * encodes a bound string in a JavaScript loop: a 300-character record bound in half the time.
-   */
-  private encoded(text: string): Uint8Array | string {
-    if (text.length * 3 > this.buffer.length) this.buffer = new Uint8Array(text.length * 3);
-    const { written } = UTF8.encodeInto(text, this.buffer);
-    // an empty blob would bind as NULL
-    return written ? this.buffer.subarray(0, written) : text;
+  private keepFresh(iid: number, data: string, ts: string): void {
+    let group = this.freshKeys.get(iid);
+    if (!group) this.freshKeys.set(iid, (group = []));
+    // an event record makes its profile exist but brings no attributes
+    if (this.attributes)
+      group.push({ rid: this.maxRid, ts, data, dataset: this.dataset.name, paths: this.paths });
   }
 
   /**
@@ -272,11 +284,42 @@ export class BatchWriter {
     ))
       touched.add(r.comp);
     refreshProfiles(db, touched);
-    if (this.snapshots) keepSnapshots(db, this.snapshots, { profiles: touched, fragments: this.keys });
+    if (this.snapshots)
+      keepSnapshots(
+        db,
+        this.snapshots,
+        { profiles: touched, fragments: this.keys },
+        this.freshRows(numbers, before)
+      );
     this.keys.clear();
+    this.freshKeys.clear();
     this.cache.clear();
     this.nodes.clear();
     this.records.clear();
+  }
+
+  /**
+   * The profiles and fragments of this chunk that no identity stored before it belongs to, with their
+   * records. A new graph's number is new too (../identity/persistentIds.ts), so no row holds it yet.
+   */
+  private freshRows(numbers: Map<number, number>, before: Map<number, number>) {
+    const profiles = new Map<number, SnapshotRecord[]>();
+    const old = new Set<number>();
+    for (const [iid, pno] of numbers) {
+      if (before.has(iid)) {
+        old.add(pno);
+        continue;
+      }
+      const group = this.freshKeys.get(iid);
+      if (!group) continue;
+      const list = profiles.get(pno);
+      if (list) list.push(...group);
+      else profiles.set(pno, [...group]);
+    }
+    for (const p of old) profiles.delete(p);
+    // a new key outside the graphs (a partner id) is a profile of its own, numbered by itself
+    for (const [iid, group] of this.freshKeys) if (!numbers.has(iid)) profiles.set(iid, group);
+    return { profiles, fragments: this.freshKeys };
   }
 
   /**

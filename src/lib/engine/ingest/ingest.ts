@@ -147,6 +147,7 @@ export async function ingestFile(
     ctx.namespaces,
     dataset,
     schema.fields.map((f) => f.path),
+    schema.class === 'profile',
     seq
   );
   db.run('BEGIN');

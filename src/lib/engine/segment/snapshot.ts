@@ -4,7 +4,7 @@
 // (keepSnapshots), so the first evaluation after an upload rebuilds nothing; otherwise it is brought up
 // to date before each evaluation: only the profiles that records ingested since (or graph changes
 // logged in profile_changes) touched are rebuilt; a deleted batch rebuilds it whole.
-import type { Database } from '../db/sqlite';
+import type { Database, Statement } from '../db/sqlite';
 import { all, one, run } from '../db/sql';
 import { decodeRecord, recordLayouts } from '../catalog/recordValues';
 import { mergeOrder } from '../profile/assemble';
@@ -137,6 +137,56 @@ export function rewriteRows(
   );
 }
 
+/** A record as a snapshot row reads it: what mergeOrder sorts by, and its values with their paths. */
+export interface SnapshotRecord {
+  rid: number;
+  ts: string;
+  data: string;
+  dataset: string;
+  paths: readonly string[];
+}
+
+/** Writes snapshot rows, each merged from its profile's attribute records in the policy's order. */
+class RowWriter {
+  private readonly insert: Statement;
+  private readonly order: ReturnType<typeof mergeOrder>;
+
+  constructor(
+    db: Database,
+    private readonly policy: MergePolicy,
+    private readonly columns: SnapshotColumn[]
+  ) {
+    this.insert = db.prepare(
+      `INSERT INTO seg_profiles (policy, pid${columns.map((c) => `, "${c.column}"`).join('')})
+       VALUES (?, ?${', ?'.repeat(columns.length)})`
+    );
+    this.order = mergeOrder(policy);
+  }
+
+  write(pid: number, group: SnapshotRecord[]): void {
+    const merged = Object.create(null) as Record<string, unknown>;
+    for (const r of group.sort(this.order)) Object.assign(merged, decodeRecord(r.paths, r.data));
+    this.insert.run([
+      this.policy.id,
+      pid,
+      ...this.columns.map((c) => {
+        const v = merged[c.path];
+        return typeof v === 'boolean'
+          ? v
+            ? 1
+            : 0
+          : typeof v === 'number' || typeof v === 'string'
+            ? v
+            : null;
+      })
+    ]);
+  }
+
+  free(): void {
+    this.insert.free();
+  }
+}
+
 /**
  * Streams the records of the profiles in `source` (its joins written CROSS JOIN, so SQLite walks from
  * the profiles to their records instead of scanning every record), a profile at a time,
@@ -156,35 +206,10 @@ function writeProfiles(
        JOIN schemas s ON s.id = d.schema_id
       WHERE r.fkey IS NOT NULL ORDER BY ${pid}`
   );
-  const insert = db.prepare(
-    `INSERT INTO seg_profiles (policy, pid${columns.map((c) => `, "${c.column}"`).join('')})
-     VALUES (?, ?${', ?'.repeat(columns.length)})`
-  );
-  const order = mergeOrder(policy);
+  const rows = new RowWriter(db, policy, columns);
   const layouts = recordLayouts(db);
   let current: number | null = null;
-  let group: { rid: number; ts: string; data: string; dataset: string; paths: readonly string[] }[] = [];
-  const flush = () => {
-    if (current === null) return;
-    const merged = Object.create(null) as Record<string, unknown>;
-    for (const r of group.sort(order)) {
-      Object.assign(merged, decodeRecord(r.paths, r.data));
-    }
-    insert.run([
-      policy.id,
-      current,
-      ...columns.map((c) => {
-        const v = merged[c.path];
-        return typeof v === 'boolean'
-          ? v
-            ? 1
-            : 0
-          : typeof v === 'number' || typeof v === 'string'
-            ? v
-            : null;
-      })
-    ]);
-  };
+  let group: SnapshotRecord[] = [];
   try {
     while (read.step()) {
       const [p, rid, ts, data, cls, dataset, datasetId] = read.get() as [
@@ -197,17 +222,17 @@ function writeProfiles(
         string
       ];
       if (p !== current) {
-        flush();
+        if (current !== null) rows.write(current, group);
         current = p;
         group = [];
       }
       // event records make a profile (an anonymous visitor) but carry no attributes
       if (cls === 'profile') group.push({ rid, ts, data, dataset, paths: layouts.get(datasetId) ?? [] });
     }
-    flush();
+    if (current !== null) rows.write(current, group);
   } finally {
     read.free();
-    insert.free();
+    rows.free();
   }
 }
 
@@ -232,21 +257,43 @@ export function keepSnapshotsFrom(db: Database): KeptSnapshots {
 }
 
 /**
+ * Profiles a slice made whole, with their records: none of their records is stored yet as far as the
+ * snapshot knows, so their rows are written from these without reading a record back.
+ */
+export interface FreshRows {
+  /** Graph number -> its records (the records keyed by its identities), for stitching policies */
+  profiles: ReadonlyMap<number, SnapshotRecord[]>;
+  /** Fragment key -> its records, for policies without stitching */
+  fragments: ReadonlyMap<number, SnapshotRecord[]>;
+}
+
+/**
  * After a slice of records is written and stitched: the rows of the profiles it touched (graph numbers,
  * for stitching policies) and of the fragments its records are keyed by (for policies without
- * stitching) are rewritten, and the kept snapshots are current again.
+ * stitching) are rewritten, and the kept snapshots are current again. Touched profiles that are in
+ * `fresh` had no row and get theirs from the records given there.
  */
 export function keepSnapshots(
   db: Database,
   kept: KeptSnapshots,
-  touched: { profiles: Iterable<number>; fragments: Iterable<number> }
+  touched: { profiles: Iterable<number>; fragments: Iterable<number> },
+  fresh: FreshRows = { profiles: new Map(), fragments: new Map() }
 ): void {
   if (!kept.policies.length) return;
-  const profiles = [...touched.profiles];
-  const fragments = [...touched.fragments];
+  const profiles = [...touched.profiles].filter((p) => !fresh.profiles.has(p));
+  const fragments = [...touched.fragments].filter((f) => !fresh.fragments.has(f));
   for (const policy of kept.policies) {
-    const pids = policy.stitching === 'none' ? fragments : profiles;
+    const none = policy.stitching === 'none';
+    const pids = none ? fragments : profiles;
     if (pids.length) rewriteRows(db, policy, kept.columns, pids);
+    const made = none ? fresh.fragments : fresh.profiles;
+    if (!made.size) continue;
+    const rows = new RowWriter(db, policy, kept.columns);
+    try {
+      for (const [pid, group] of made) rows.write(pid, [...group]);
+    } finally {
+      rows.free();
+    }
   }
   const ids = kept.policies.map((p) => p.id);
   run(db, {
