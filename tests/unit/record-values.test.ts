@@ -3,7 +3,8 @@
 // with every value and every identity's first and last seen, and still find its files identical when
 // they are uploaded again.
 import { describe, expect, it } from 'vitest';
-import { decodeRecord, encodeRecord } from '../../src/lib/engine/catalog/recordValues';
+import fc from 'fast-check';
+import { decodeRecord, encodeRecord, FieldPicker } from '../../src/lib/engine/catalog/recordValues';
 import { openDatabase } from '../../src/lib/engine/db/sqlite';
 import { openSandbox, type Sandbox } from '../../src/lib/engine/index';
 import { recordHash } from '../../src/lib/engine/ingest/hash';
@@ -192,5 +193,39 @@ describe('record values in schema field order', () => {
     db.close();
     expect((await old.profile('Email', 'ada@x.com'))!.attributes).toEqual({});
     expect((await old.profile('Email', 'bob@x.com'))!.attributes).toMatchObject({ name: 'Bob', vip: false });
+  });
+});
+
+describe('picking fields out of stored records (the audience snapshot reads them so)', () => {
+  const PATHS = ['email', 'name', '__proto__', 'constructor', 'total'];
+  const stored = fc.oneof(
+    // what format 11 stores: values in field order, null where empty, trailing ones left off
+    fc
+      .array(fc.oneof(fc.constant(null), fc.string(), fc.double(), fc.boolean(), fc.object()), {
+        maxLength: PATHS.length + 2
+      })
+      .map((v) => JSON.stringify(v)),
+    // what format 10 stored, and anything else a hand-made file may hold
+    fc
+      .dictionary(fc.constantFrom(...PATHS, 'toString', 'other'), fc.oneof(fc.constant(null), fc.string()))
+      .map((o) => JSON.stringify(o)),
+    fc.string(),
+    fc.constantFrom('null', '7', '"text"', '[', '{"a":')
+  );
+
+  it('reads what decodeRecord reads, and the last record of several gives a field', () => {
+    const wanted = ['name', 'constructor', 'total', '__proto__', 'missing', 'email'];
+    const picker = new FieldPicker(wanted);
+    fc.assert(
+      fc.property(fc.array(stored, { minLength: 1, maxLength: 4 }), (records) => {
+        const merged = Object.create(null) as Record<string, unknown>;
+        for (const r of records) Object.assign(merged, decodeRecord(PATHS, r));
+        const out: unknown[] = new Array<unknown>(wanted.length);
+        let set = 0;
+        for (let i = records.length - 1; i >= 0; i--) set += picker.fill(PATHS, records[i], out);
+        expect(out).toEqual(wanted.map((w) => merged[w]));
+        expect(set).toBe(out.filter((v) => v !== undefined).length);
+      })
+    );
   });
 });

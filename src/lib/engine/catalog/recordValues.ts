@@ -71,6 +71,62 @@ export function decodeRecord(paths: readonly string[], data: string): Record<str
   return out;
 }
 
+/**
+ * Picks some fields' values out of stored records, for a reader of many (the audience snapshot): where
+ * each wanted path sits in a layout is worked out once per layout, and a record's values are read by
+ * position without building an object of them. Reads what decodeRecord reads.
+ */
+export class FieldPicker {
+  private readonly positions = new Map<readonly string[], Int32Array>();
+
+  constructor(private readonly wanted: readonly string[]) {}
+
+  /**
+   * Sets out[i] to the record's value of wanted[i] wherever out[i] is still undefined and the record
+   * has a value for it (null is no value). Returns how many it set.
+   */
+  fill(paths: readonly string[], data: string, out: unknown[]): number {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      return 0;
+    }
+    const { wanted } = this;
+    let set = 0;
+    if (Array.isArray(parsed)) {
+      const at = this.positionsIn(paths);
+      for (let i = 0; i < wanted.length; i++) {
+        const p = at[i];
+        if (p < 0 || p >= parsed.length || out[i] !== undefined) continue;
+        const v: unknown = parsed[p];
+        if (v === null || v === undefined) continue;
+        out[i] = v;
+        set++;
+      }
+    } else if (parsed && typeof parsed === 'object') {
+      for (let i = 0; i < wanted.length; i++) {
+        if (out[i] !== undefined || !Object.hasOwn(parsed, wanted[i])) continue;
+        const v = (parsed as Record<string, unknown>)[wanted[i]];
+        if (v === null || v === undefined) continue;
+        out[i] = v;
+        set++;
+      }
+    }
+    return set;
+  }
+
+  private positionsIn(paths: readonly string[]): Int32Array {
+    let at = this.positions.get(paths);
+    if (!at) {
+      const index = new Map(paths.map((p, i) => [p, i]));
+      at = Int32Array.from(this.wanted, (w) => index.get(w) ?? -1);
+      this.positions.set(paths, at);
+    }
+    return at;
+  }
+}
+
 /** Every dataset's field paths, by dataset id: read once by a reader of many records. */
 export function recordLayouts(db: Database): Map<string, readonly string[]> {
   const rows = all<{ id: string; def: string }>(db, {

@@ -6,7 +6,7 @@
 // logged in profile_changes) touched are rebuilt; a deleted batch rebuilds it whole.
 import type { Database, Statement } from '../db/sqlite';
 import { all, one, run } from '../db/sql';
-import { decodeRecord, recordLayouts } from '../catalog/recordValues';
+import { FieldPicker, recordLayouts } from '../catalog/recordValues';
 import { mergeOrder } from '../profile/assemble';
 import { listMergePolicies } from '../profile/mergePolicies';
 import type { FieldDef, MergePolicy, SchemaDef } from '../types';
@@ -150,6 +150,8 @@ export interface SnapshotRecord {
 class RowWriter {
   private readonly insert: Statement;
   private readonly order: ReturnType<typeof mergeOrder>;
+  private readonly picker: FieldPicker;
+  private readonly params: (string | number | null)[] = [];
 
   constructor(
     db: Database,
@@ -161,25 +163,24 @@ class RowWriter {
        VALUES (?, ?${', ?'.repeat(columns.length)})`
     );
     this.order = mergeOrder(policy);
+    this.picker = new FieldPicker(columns.map((c) => c.path));
   }
 
   write(pid: number, group: SnapshotRecord[]): void {
-    const merged = Object.create(null) as Record<string, unknown>;
-    for (const r of group.sort(this.order)) Object.assign(merged, decodeRecord(r.paths, r.data));
-    this.insert.run([
-      this.policy.id,
-      pid,
-      ...this.columns.map((c) => {
-        const v = merged[c.path];
-        return typeof v === 'boolean'
-          ? v
-            ? 1
-            : 0
-          : typeof v === 'number' || typeof v === 'string'
-            ? v
-            : null;
-      })
-    ]);
+    if (group.length > 1) group.sort(this.order);
+    // the last record in merge order that has a value for a column gives it
+    const values: unknown[] = new Array<unknown>(this.columns.length);
+    let missing = this.columns.length;
+    for (let i = group.length - 1; i >= 0 && missing > 0; i--)
+      missing -= this.picker.fill(group[i].paths, group[i].data, values);
+    this.params.length = 2;
+    this.params[0] = this.policy.id;
+    this.params[1] = pid;
+    for (const v of values)
+      this.params.push(
+        typeof v === 'boolean' ? Number(v) : typeof v === 'number' || typeof v === 'string' ? v : null
+      );
+    this.insert.run(this.params);
   }
 
   free(): void {
