@@ -17,10 +17,17 @@ export interface IdentityRow {
   last_seen: number;
 }
 
+let lastIso = '';
+let lastMs = 0;
+
 /** An identity's first or last seen as stored: the record time (ISO text) in milliseconds. */
 export function seenMs(iso: string): number {
+  // a batch's records often share one time (a file without timestamps takes the batch's)
+  if (iso === lastIso) return lastMs;
   const t = Date.parse(iso);
-  return Number.isFinite(t) ? t : 0;
+  lastIso = iso;
+  lastMs = Number.isFinite(t) ? t : 0;
+  return lastMs;
 }
 
 /** A stored first or last seen as the ISO text records keep; text a hand-made file holds reads as it is. */
