@@ -38,15 +38,21 @@ async function expectKept(sb: Sandbox, policies: number): Promise<void> {
   expect(kept.length).toBeGreaterThan(0);
 }
 
+/** The identity sandbox with a policy without stitching and one that ranks partner data first. */
+async function withPolicies(): Promise<Sandbox> {
+  const sb = await identitySandbox();
+  await sb.createMergePolicy({ name: 'No stitching', stitching: 'none' });
+  await sb.createMergePolicy({
+    name: 'Partner first',
+    attributeMerge: 'datasetPrecedence',
+    datasetOrder: ['Partners', 'People']
+  });
+  return sb;
+}
+
 describe('the audience snapshot, kept by ingest', () => {
   it('is current and exact after batches that add, merge and split profiles, for every policy', async () => {
-    const sb = await identitySandbox();
-    await sb.createMergePolicy({ name: 'No stitching', stitching: 'none' });
-    await sb.createMergePolicy({
-      name: 'Partner first',
-      attributeMerge: 'datasetPrecedence',
-      datasetOrder: ['Partners', 'People']
-    });
+    const sb = await withPolicies();
     await sb.ingest(
       'People',
       people([
@@ -88,13 +94,7 @@ describe('the audience snapshot, kept by ingest', () => {
   it('writes the rows of profiles a slice makes from its own records, as a rebuild makes them', async () => {
     // Over 2,000 rows is more than one slice: people new in a slice get their row from the slice's
     // records; people who span two slices, or join one stored before, are rewritten from storage
-    const sb = await identitySandbox();
-    await sb.createMergePolicy({ name: 'No stitching', stitching: 'none' });
-    await sb.createMergePolicy({
-      name: 'Partner first',
-      attributeMerge: 'datasetPrecedence',
-      datasetOrder: ['Partners', 'People']
-    });
+    const sb = await withPolicies();
     await sb.ingest('People', people(['old@x.com,C0,,e0,Olga,2026-01-01T00:00:00Z']));
     await sb.evaluate('name = "Olga"', { mergePolicy: 'No stitching' });
     await sb.evaluate('name = "Olga"', { mergePolicy: 'Partner first' });
