@@ -2,7 +2,7 @@
 // driven over the same wire as the app, and the bare baseline on the same page.
 import * as Comlink from 'comlink';
 import Papa from 'papaparse';
-import initSqlJs, { type Database } from 'sql.js';
+import { configureSqlJs, openDatabase, type Database } from '../../src/lib/engine/db/sqlite';
 import { installWireHandlers, type EngineHost } from '../../src/lib/worker/wire';
 import { bareInsert, bareScan } from './baseline';
 import { BARE_PREDICATE, RULE, crmIdOf, emailOf } from './files';
@@ -28,8 +28,12 @@ const api = {
   ready: engine.configure({ wasmUrl }),
   async bare(url: string) {
     const text = await (await fetch(url)).text();
-    const SQL = await initSqlJs({ locateFile: () => wasmUrl });
-    const db = (bareDb ??= new SQL.Database());
+    if (!bareDb) {
+      // in memory, as the engine's own database is (see scripts/bench/node.ts)
+      configureSqlJs({ locateFile: () => wasmUrl });
+      bareDb = await openDatabase();
+    }
+    const db = bareDb;
     const insert = await clock(() => Promise.resolve(bareInsert(Papa, db, text)));
     const scans: number[] = [];
     let count = 0;

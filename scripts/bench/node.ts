@@ -1,6 +1,6 @@
 // The budgets in node: the engine as the worker runs it, minus the worker boundary.
 import Papa from 'papaparse';
-import initSqlJs, { type Database as SqlDb } from 'sql.js';
+import { openDatabase, type Database as SqlDb } from '../../src/lib/engine/db/sqlite';
 import { openSandbox } from '../../src/lib/engine/index';
 import { collectStageTimes, stageTimes } from '../../src/lib/engine/ingest/stages';
 import type { BatchReport, Sandbox } from '../../src/lib/engine/types';
@@ -35,10 +35,10 @@ function stagesNote(): string {
 
 /** Every node step at one file size; appends to `out` as it goes, so a failure keeps what was measured. */
 export async function nodeSuite(rows: number, out: Measurement[]): Promise<void> {
-  const SQL = await initSqlJs();
   const add: Add = (m) => out.push({ where: 'node', rows, ...m });
   // the bare table takes both files, as the sandbox does, so both scans read what the sandbox holds
-  const bareDb = new SQL.Database();
+  // in memory, as the engine's own database is: the baseline stores rows as well as sql.js can
+  const bareDb = await openDatabase();
   const sb = await openSandbox({ template: 'securfinancial' });
   let ingestMs: number;
   try {

@@ -12,7 +12,7 @@ import { findSchema, insertSchema, labelSchemaFields, listSchemas } from './cata
 import { readMeta, writeMeta } from './db/meta';
 import { readOnlyQuery } from './db/readonly';
 import { transaction } from './db/sql';
-import { applyPragmas, type Database } from './db/sqlite';
+import type { Database } from './db/sqlite';
 import { insertLabel, insertMarketingAction, listLabels, listMarketingActions } from './governance/catalog';
 import { checkPolicies, deletePolicy, insertPolicy, listPolicies, updatePolicy } from './governance/policies';
 import { fileFormat, GenerationRun } from './generate/run';
@@ -389,9 +389,7 @@ export class SqlSandbox implements Sandbox {
     return readOnlyQuery(this.db, sql);
   }
   async export(): Promise<Uint8Array> {
-    const bytes = this.db.export();
-    applyPragmas(this.db);
-    return bytes;
+    return this.db.export();
   }
 
   async summary(): Promise<SandboxSummary> {
