@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { all } from '../../src/lib/engine/db/sql';
 import { openDatabase, type Database } from '../../src/lib/engine/db/sqlite';
+import { createHost } from '../../src/lib/engine/host';
 import { openSandbox } from '../../src/lib/engine/index';
 
 const mainFile = (db: Database) =>
@@ -66,5 +67,41 @@ describe('the database in memory', () => {
 
   it("refuses bytes that are not SQLite with SQLite's reason", async () => {
     await expect(openDatabase(new Uint8Array(8192).fill(7))).rejects.toThrow('file is not a database');
+  });
+
+  it('says when memory is used up, and the host closes the open sandbox to make room for the next', async () => {
+    const sb = await openSandbox({ template: 'empty' });
+    await sb.createSchema({
+      name: 'People',
+      class: 'profile',
+      fields: [
+        { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
+        { path: 'note', type: 'string' }
+      ]
+    });
+    await sb.createDataset({ name: 'People', schema: 'People', profileEnabled: true });
+    const long = 'x'.repeat(2000);
+    const rows = Array.from({ length: 5000 }, (_, i) => `p${i}@x.com,${long}${i}`).join('\n');
+    expect((await sb.ingest('People', `email,note\n${rows}\n`)).rowsIngested).toBe(5000);
+    const saved = await sb.export();
+    sb.close();
+    const host = createHost();
+    await host.open({ bytes: saved });
+    // SQLite's own limit stands in for WebAssembly's 2 GiB: room for one copy of the sandbox, not two
+    const limiter = await openDatabase();
+    limiter.run(`PRAGMA hard_heap_limit = ${Math.round(saved.byteLength * 1.5)}`);
+    try {
+      const refused = await openSandbox({ bytes: saved }).then(
+        () => null,
+        (e: unknown) => e
+      );
+      expect(refused).toMatchObject({ code: 'out_of_memory' });
+      expect((refused as Error).message).toContain("The engine's memory is used up");
+      await host.open({ bytes: saved });
+      expect((await host.call('summary')).records).toBe(5000);
+    } finally {
+      limiter.run('PRAGMA hard_heap_limit = 0');
+      limiter.close();
+    }
   });
 });

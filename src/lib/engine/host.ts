@@ -1,6 +1,6 @@
 // What the worker exposes: one open sandbox at a time, switched by open(), plus cancel() because an
 // AbortSignal cannot cross postMessage. Pure TypeScript, so node tests can drive it like the worker does.
-import { configureSqlJs } from './db/sqlite';
+import { configureSqlJs, outOfMemory } from './db/sqlite';
 import { CdpError } from './errors';
 import { openSandbox } from './index';
 import {
@@ -46,6 +46,7 @@ const TOTAL_CHANGES = 'SELECT total_changes()';
 const totalOf = (r: QueryResult) => Number(r.rows[0]?.[0] ?? 0);
 
 function asData(e: unknown): never {
+  e = outOfMemory(e) ?? e;
   if (e instanceof CdpError) throw new CdpError(e.code, e.message, e.details);
   const message = e instanceof Error ? e.message : String(e);
   throw new CdpError('internal', message);
@@ -64,7 +65,19 @@ export function createHost(): EngineHost {
     },
     async open(opts) {
       try {
-        const next = await openSandbox(opts);
+        let next: Sandbox;
+        try {
+          next = await openSandbox(opts);
+        } catch (e) {
+          // Every open sandbox shares SQLite's heap (db/sqlite.ts outOfMemory): when the next does not
+          // fit beside the one open now, that one is closed first rather than after. That loses nothing
+          // saved: the client queues a write's save before any open, and reopens its sandbox when an
+          // open fails.
+          if (!(current && e instanceof CdpError && e.code === 'out_of_memory')) throw e;
+          current.close();
+          current = undefined;
+          next = await openSandbox(opts);
+        }
         current?.close();
         current = next;
       } catch (e) {

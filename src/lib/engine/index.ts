@@ -3,7 +3,7 @@ import { insertNamespace, listNamespaces, STANDARD_NAMESPACES } from './catalog/
 import { markIdentityFormat, renormalizeIdentities } from './identity/renormalize';
 import { migrate } from './db/migrations';
 import { transaction } from './db/sql';
-import { openDatabase } from './db/sqlite';
+import { openDatabase, outOfMemory } from './db/sqlite';
 import { checkSandboxFile, checkSandboxSize } from './db/validate';
 import { CdpError, invalid } from './errors';
 import { nowIso } from './ids';
@@ -21,6 +21,14 @@ const TEMPLATES: TemplateName[] = ['empty', 'securfinancial', 'retail'];
 export async function openSandbox(
   opts: { bytes?: Uint8Array; template?: TemplateName } = {}
 ): Promise<Sandbox> {
+  try {
+    return await open(opts);
+  } catch (e) {
+    throw outOfMemory(e) ?? e;
+  }
+}
+
+async function open(opts: { bytes?: Uint8Array; template?: TemplateName }): Promise<Sandbox> {
   if (opts.bytes !== undefined) {
     if (!(opts.bytes instanceof Uint8Array))
       throw invalid('bytes is a saved sandbox (.sqlite file) as a Uint8Array.');
@@ -34,6 +42,8 @@ export async function openSandbox(
     } catch (e) {
       db?.close();
       if (e instanceof CdpError) throw e;
+      const memory = outOfMemory(e);
+      if (memory) throw memory;
       throw invalid(`These bytes are not a Pocket CDP sandbox: ${(e as Error).message}`);
     }
     const sandbox = new SqlSandbox(db);

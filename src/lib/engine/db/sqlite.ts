@@ -1,5 +1,6 @@
 import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
+import { CdpError } from '../errors';
 
 export type { Database, Statement };
 
@@ -37,6 +38,20 @@ interface SqliteApi {
 }
 
 const SQLITE_OK = 0;
+const OUT_OF_MEMORY = 'out of memory';
+
+/**
+ * SQLite's heap is WebAssembly's, at most 2 GiB in sql.js's build, and every open database shares it.
+ * When it is used up a statement fails with SQLite's "out of memory" (SQLITE_NOMEM, the transaction
+ * rolled back); this turns that into an error that says so, and anything else into undefined.
+ */
+export function outOfMemory(e: unknown): CdpError | undefined {
+  if (!(e instanceof Error) || e.message !== OUT_OF_MEMORY) return undefined;
+  return new CdpError(
+    'out_of_memory',
+    "The engine's memory is used up: every open sandbox shares at most 2 GiB, and this one did not fit. Nothing was changed."
+  );
+}
 const SQLITE_DONE = 101;
 
 /** sql.js keeps the connection's C pointer in `db` (null once closed). */
