@@ -2,6 +2,7 @@
 // with edges on, to explain a graph. It follows Adobe's identity optimisation: links are taken newest
 // record first, and a link that would put two values of a unique namespace in one graph is refused, so
 // a shared device stays with the person who used it last.
+import { sortShort } from '../sortShort';
 
 export interface StitchNode {
   iid: number;
@@ -103,7 +104,9 @@ function runOnce(
     return na.priority - nb.priority || (na.key < nb.key ? -1 : na.key > nb.key ? 1 : 0);
   };
   for (const rec of ordered) {
-    const ids = [...new Set(rec.ids)].filter((i) => !evicted.has(i)).sort(rank);
+    const ids: number[] = [];
+    for (const i of rec.ids) if (!evicted.has(i) && !ids.includes(i)) ids.push(i);
+    sortShort(ids, rank);
     const anchor = ids[0];
     for (let k = 1; k < ids.length; k++) {
       const x = ids[k];

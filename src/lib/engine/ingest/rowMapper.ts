@@ -1,6 +1,7 @@
 // The first stage of ingestion, pure: one raw record (source columns to raw values) becomes typed
 // attributes by field path, a record time, and the identities it carries, or the row errors that say
 // why not. No database here: ./batchWriter.ts stores what this returns.
+import { sortShort } from '../sortShort';
 import { isJunk, normalizeIdentity } from '../identity/normalize';
 import type { FieldDef, Namespace, RowError, Schema } from '../types';
 import type { RawRecord } from './reader';
@@ -180,7 +181,7 @@ export class RowMapper {
       found.push({ ns, value, primary: !!f.identity!.primary });
     }
     const order = (c: IdentityCandidate) => (c.primary ? -Infinity : c.ns.priority);
-    found.sort((a, b) => order(a) - order(b)); // stable: column order within one priority
+    sortShort(found, (a, b) => order(a) - order(b)); // stable: column order within one priority
     let linking = 0;
     let capped = 0;
     const identities = found.filter((c) => {
