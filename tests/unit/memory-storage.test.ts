@@ -6,6 +6,7 @@ import { all } from '../../src/lib/engine/db/sql';
 import { openDatabase, type Database } from '../../src/lib/engine/db/sqlite';
 import { createHost } from '../../src/lib/engine/host';
 import { openSandbox } from '../../src/lib/engine/index';
+import { identitySandbox } from './identity-sandbox';
 
 const mainFile = (db: Database) =>
   all<{ file: string }>(db, { sql: "SELECT file FROM pragma_database_list WHERE name = 'main'" })[0].file;
@@ -70,19 +71,10 @@ describe('the database in memory', () => {
   });
 
   it('says when memory is used up, and the host closes the open sandbox to make room for the next', async () => {
-    const sb = await openSandbox({ template: 'empty' });
-    await sb.createSchema({
-      name: 'People',
-      class: 'profile',
-      fields: [
-        { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
-        { path: 'note', type: 'string' }
-      ]
-    });
-    await sb.createDataset({ name: 'People', schema: 'People', profileEnabled: true });
+    const sb = await identitySandbox();
     const long = 'x'.repeat(2000);
     const rows = Array.from({ length: 5000 }, (_, i) => `p${i}@x.com,${long}${i}`).join('\n');
-    expect((await sb.ingest('People', `email,note\n${rows}\n`)).rowsIngested).toBe(5000);
+    expect((await sb.ingest('People', `email,name\n${rows}\n`)).rowsIngested).toBe(5000);
     const saved = await sb.export();
     sb.close();
     const host = createHost();

@@ -5,7 +5,7 @@ import { CdpError } from '../errors';
 export type { Database, Statement };
 
 let config: { locateFile?: (file: string) => string } = {};
-let loading: Promise<SqlJsStatic> | undefined;
+let loading: Promise<{ SQL: SqlJsStatic; InMemory: DatabaseClass }> | undefined;
 
 /** The worker tells sql.js where the bundler put its wasm; in node sql.js finds it in node_modules. */
 export function configureSqlJs(options: { locateFile?: (file: string) => string }): void {
@@ -13,8 +13,8 @@ export function configureSqlJs(options: { locateFile?: (file: string) => string 
   loading = undefined;
 }
 
-function sqlJs(): Promise<SqlJsStatic> {
-  loading ??= initSqlJs(config);
+function sqlJs(): Promise<{ SQL: SqlJsStatic; InMemory: DatabaseClass }> {
+  loading ??= initSqlJs(config).then((SQL) => ({ SQL, InMemory: memoryClass(SQL) }));
   return loading;
 }
 
@@ -38,6 +38,7 @@ interface SqliteApi {
 }
 
 const SQLITE_OK = 0;
+const SQLITE_DONE = 101;
 const OUT_OF_MEMORY = 'out of memory';
 
 /**
@@ -52,13 +53,11 @@ export function outOfMemory(e: unknown): CdpError | undefined {
     "The engine's memory is used up: every open sandbox shares at most 2 GiB, and this one did not fit. Nothing was changed."
   );
 }
-const SQLITE_DONE = 101;
 
 /** sql.js keeps the connection's C pointer in `db` (null once closed). */
 const handle = (db: Database) => (db as unknown as { db: number }).db;
 
 type DatabaseClass = new () => Database;
-const memoryClasses = new WeakMap<SqlJsStatic, DatabaseClass>();
 
 /**
  * A sql.js Database whose SQLite database has no file. By default sql.js puts the database in a file of
@@ -69,28 +68,23 @@ const memoryClasses = new WeakMap<SqlJsStatic, DatabaseClass>();
  * any database up into one buffer of the right size, so saving works the same.
  */
 function memoryClass(SQL: SqlJsStatic): DatabaseClass {
-  let cls = memoryClasses.get(SQL);
-  if (!cls) {
-    cls = class InMemory extends SQL.Database {
-      // sql.js sets `filename` to a random file name and then opens what it reads back
-      get filename(): string {
-        return ':memory:';
+  return class InMemory extends SQL.Database {
+    // sql.js sets `filename` to a random file name and then opens what it reads back
+    get filename(): string {
+      return ':memory:';
+    }
+    set filename(_name: string) {}
+    close(): void {
+      try {
+        super.close();
+      } catch (e) {
+        // SQLite errors are Errors; after closing the connection sql.js unlinks the file it expects,
+        // and Emscripten's "no such file" is not an Error
+        if (e instanceof Error) throw e;
+        (this as unknown as { db: number | null }).db = null;
       }
-      set filename(_name: string) {}
-      close(): void {
-        try {
-          super.close();
-        } catch (e) {
-          // SQLite errors are Errors; after closing the connection sql.js unlinks the file it expects,
-          // and Emscripten's "no such file" is not an Error
-          if (e instanceof Error) throw e;
-          (this as unknown as { db: number | null }).db = null;
-        }
-      }
-    };
-    memoryClasses.set(SQL, cls);
-  }
-  return cls;
+    }
+  };
 }
 
 /** Copies every page of `source` into `dest` (SQLite's online backup), which becomes an exact copy. */
@@ -112,8 +106,7 @@ function copyPages(api: SqliteApi, source: Database, dest: Database): void {
 
 /** A database in memory: empty, or a copy of a saved sandbox's bytes. */
 export async function openDatabase(bytes?: Uint8Array): Promise<Database> {
-  const SQL = await sqlJs();
-  const InMemory = memoryClass(SQL);
+  const { SQL, InMemory } = await sqlJs();
   const db = new InMemory();
   if (bytes) {
     // sql.js opens bytes only as a file; its pages are copied into memory and the file let go
