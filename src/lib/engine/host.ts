@@ -1,6 +1,6 @@
 // What the worker exposes: one open sandbox at a time, switched by open(), plus cancel() because an
 // AbortSignal cannot cross postMessage. Pure TypeScript, so node tests can drive it like the worker does.
-import { configureSqlJs, outOfMemory } from './db/sqlite';
+import { configureSqlJs } from './db/sqlite';
 import { CdpError } from './errors';
 import { openSandbox } from './index';
 import {
@@ -46,7 +46,6 @@ const TOTAL_CHANGES = 'SELECT total_changes()';
 const totalOf = (r: QueryResult) => Number(r.rows[0]?.[0] ?? 0);
 
 function asData(e: unknown): never {
-  e = outOfMemory(e) ?? e;
   if (e instanceof CdpError) throw new CdpError(e.code, e.message, e.details);
   const message = e instanceof Error ? e.message : String(e);
   throw new CdpError('internal', message);

@@ -4,7 +4,7 @@
 // in one transaction: a failed or cancelled batch, or one whose stitching failed anywhere, rolls back
 // whole and is listed as such, so bad input never leaves rows behind.
 import { one } from '../db/sql';
-import type { Database } from '../db/sqlite';
+import { outOfMemory, type Database } from '../db/sqlite';
 import { invalid } from '../errors';
 import { newId, nowIso } from '../ids';
 import {
@@ -238,10 +238,17 @@ export async function ingestFile(
     }
   } catch (e) {
     // A stitch or storage failure anywhere in the file: the same listed, failed batch
+    const memory = outOfMemory(e);
     fileError =
       e instanceof NotUtf8Error
         ? { row: 0, code: 'NOT_UTF8', message: e.message }
-        : { row: 0, code: 'INTERNAL', message: `The batch could not be stored: ${(e as Error).message}` };
+        : memory
+          ? {
+              row: rowsRead,
+              code: 'OUT_OF_MEMORY',
+              message: `The upload stopped at row ${rowsRead}. ${memory.message}`
+            }
+          : { row: 0, code: 'INTERNAL', message: `The batch could not be stored: ${(e as Error).message}` };
   } finally {
     writer.close();
     // as a for-await loop would on break: the file's reader is released
