@@ -62,16 +62,20 @@ test('partner-enriched prospects go to Facebook hashed, and the email service re
   await profileId.check();
   await expect(profileId).toHaveAccessibleDescription(/profile id → EXTERN_ID/);
   await expect(
-    page.getByText('Facebook Custom Audiences matches on identities only: it takes no profile attributes', {
-      exact: false
-    })
+    page.getByText(
+      'Facebook Custom Audiences matches on identities only: it takes no profile attributes, so none are sent.',
+      { exact: true }
+    )
   ).toBeVisible();
   await expect(page.getByRole('table', { name: 'Attributes to send', exact: true })).toHaveCount(0);
   await next(page, 'Schedule');
   await next(page, 'Review');
 
   await expect(
-    page.getByText(/^Allowed: no enabled policy denies these labels for Cross-site targeting/)
+    page.getByText(
+      'Allowed: no enabled policy denies these labels for Cross-site targeting, Segment match or Onsite advertising.',
+      { exact: true }
+    )
   ).toBeVisible();
   const fields = page.getByRole('table', {
     name: `Fields that reach Facebook Custom Audiences for ${PROSPECTS}`,
@@ -112,7 +116,9 @@ test('partner-enriched prospects go to Facebook hashed, and the email service re
   await next(page, 'Review');
 
   await expect(
-    page.getByText('Blocked: an enabled policy denies sending this audience to Email marketing (ESP).')
+    page.getByText('Blocked: an enabled policy denies sending this audience to Email marketing (ESP).', {
+      exact: true
+    })
   ).toBeVisible();
   const violation = page.getByRole('article', {
     name: 'Violation of No partner data in email targeting',
@@ -148,7 +154,12 @@ test('partner-enriched prospects go to Facebook hashed, and the email service re
   await expect(finishButton).toBeDisabled();
   await expect(finishButton).toHaveAccessibleDescription(/^Blocked by "No partner data in email targeting"/);
   await expect(
-    page.getByText('Pocket CDP checks policies again when it exports: a blocked activation cannot be forced.')
+    page.getByText(
+      'Pocket CDP checks policies again when it exports: a blocked activation cannot be forced.',
+      {
+        exact: true
+      }
+    )
   ).toBeVisible();
 });
 

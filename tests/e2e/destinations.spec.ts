@@ -52,7 +52,9 @@ test('Facebook shows its identities and marketing actions; an edit to them persi
   ).toHaveText(['Email', 'Phone', 'Email_LC_SHA256', 'Phone_SHA256', 'IDFA', 'GAID', 'profile id']);
   await expect(savedActions(page)).toHaveText(FACEBOOK_DEFAULTS);
   await expect(page.getByRole('link', { name: `Activate to ${FACEBOOK}`, exact: true })).toBeVisible();
-  await expect(page.getByText('No runs yet:', { exact: false })).toBeVisible();
+  await expect(
+    page.getByText(/^No runs yet: activate an audience to Facebook Custom Audiences\.$/)
+  ).toBeVisible();
 
   const form = page.getByRole('form', { name: 'Marketing actions', exact: true });
   const emailTargeting = form.getByRole('checkbox', { name: 'Email targeting', exact: true });

@@ -18,9 +18,7 @@ async function checkLabels(page: Page, labels: string[]) {
 test('a draft policy with a nested expression is not enforced until it is enabled', async ({ page }) => {
   const name = 'No precise ads on sensitive data';
   await openApp(page, '/policies/', 'Policies');
-  await expect(
-    page.getByText('Only enabled policies are enforced at activation', { exact: false })
-  ).toBeVisible();
+  await expect(page.getByText(/^Only enabled policies are enforced at activation: /)).toBeVisible();
   await page.getByRole('link', { name: 'Create policy', exact: true }).click();
   await onScreen(page, 'Create policy');
 

@@ -29,7 +29,7 @@ const button = (scope: Page | ReturnType<typeof guide>, name: string) =>
 /** The step the panel shows once it has moved there. */
 async function atStep(page: Page, n: number, title: string) {
   await expect(stepTitle(page, title)).toBeVisible();
-  await expect(guide(page).getByText(`Step ${n} of `, { exact: false })).toBeVisible();
+  await expect(guide(page).getByText(new RegExp(`^Step ${n} of \\d+$`))).toBeVisible();
 }
 
 async function nextStep(page: Page, n: number, title: string) {
@@ -127,7 +127,10 @@ test('the partner enrichment story, step by step in the guide panel', async ({ p
   await expect(notYet(page, 'An activation to Facebook ran')).toBeVisible();
   await wizardToReview(page);
   await expect(
-    page.getByText(/^Allowed: no enabled policy denies these labels for Cross-site targeting/)
+    page.getByText(
+      'Allowed: no enabled policy denies these labels for Cross-site targeting, Segment match or Onsite advertising.',
+      { exact: true }
+    )
   ).toBeVisible();
   await finishWizard(page);
   await expect(lit(page, 'An activation to Facebook ran')).toBeVisible();
@@ -138,7 +141,9 @@ test('the partner enrichment story, step by step in the guide panel', async ({ p
   await follow(page, 'Open the email activation', WIZARD);
   await wizardToReview(page);
   await expect(
-    page.getByText('Blocked: an enabled policy denies sending this audience to Email marketing (ESP).')
+    page.getByText('Blocked: an enabled policy denies sending this audience to Email marketing (ESP).', {
+      exact: true
+    })
   ).toBeVisible();
   await expect(button(page.getByRole('main'), 'Finish')).toBeDisabled();
   await expect(lit(page, 'The email activation is blocked by a policy')).toBeVisible();
