@@ -24,9 +24,9 @@ export function recordPaths(def: string): readonly string[] {
 /**
  * A record's values as stored: one entry per field in `paths`, trailing fields without a value left
  * off. Values come from the row mapper, so every key is one of `paths`; anything else is a bug that
- * would lose the value, and throws.
+ * would lose the value, and throws. What decodeRecord reads back from the text encodeValues writes.
  */
-export function encodeRecord(paths: readonly string[], attrs: Record<string, unknown>): string {
+export function recordValues(paths: readonly string[], attrs: Record<string, unknown>): unknown[] {
   const values: unknown[] = new Array<unknown>(paths.length);
   let held = 0;
   let end = 0;
@@ -43,7 +43,16 @@ export function encodeRecord(paths: readonly string[], attrs: Record<string, unk
   for (const k in attrs) if (attrs[k] !== undefined && attrs[k] !== null) keys++;
   if (keys !== held) throw new Error('A record holds a field its schema does not have.');
   values.length = end;
+  return values;
+}
+
+/** The text records.data holds for a record's values (recordValues). */
+export function encodeValues(values: readonly unknown[]): string {
   return JSON.stringify(values);
+}
+
+export function encodeRecord(paths: readonly string[], attrs: Record<string, unknown>): string {
+  return encodeValues(recordValues(paths, attrs));
 }
 
 /**
@@ -85,13 +94,15 @@ export class FieldPicker {
    * Sets out[i] to the record's value of wanted[i] wherever out[i] is still undefined and the record
    * has a value for it (null is no value). Returns how many it set.
    */
-  fill(paths: readonly string[], data: string, out: unknown[]): number {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data);
-    } catch {
-      return 0;
-    }
+  fill(paths: readonly string[], data: string | readonly unknown[], out: unknown[]): number {
+    let parsed: unknown = data;
+    // values a writer still holds are what their text would parse to (recordValues)
+    if (typeof data === 'string')
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        return 0;
+      }
     const { wanted } = this;
     let set = 0;
     if (Array.isArray(parsed)) {

@@ -17,7 +17,7 @@ import {
   type KeptSnapshots,
   type SnapshotRecord
 } from '../segment/snapshot';
-import { encodeRecord } from '../catalog/recordValues';
+import { encodeValues, recordValues } from '../catalog/recordValues';
 import { Utf8Blob } from '../db/utf8Blob';
 import { recordHash } from './hash';
 import type { MappedRow } from './rowMapper';
@@ -106,7 +106,8 @@ export class BatchWriter {
 
   write(m: MappedRow): WriteOutcome {
     this.snapshots ??= keepSnapshotsFrom(this.db);
-    const data = encodeRecord(this.paths, m.attrs);
+    const values = recordValues(this.paths, m.attrs);
+    const data = encodeValues(values);
     const hash = recordHash(data);
     // A dataset outside the profile store keeps its records and adds no identity to any graph
     const found: IdentityTally[] = [];
@@ -148,7 +149,7 @@ export class BatchWriter {
     this.storedSinceFlush++;
     if (key) {
       this.keys.add(key.iid);
-      if (key.isNew) this.keepFresh(key.iid, data, m.ts);
+      if (key.isNew) this.keepFresh(key.iid, values, m.ts);
     }
     // keyed by an id outside the graphs (a partner id) that was there before: it joined that profile
     if (key && !key.ns.linksRecords && key.iid <= this.before) this.keyedOutsideGraphs++;
@@ -160,7 +161,7 @@ export class BatchWriter {
     return 'stored';
   }
 
-  private keepFresh(iid: number, data: string, ts: string): void {
+  private keepFresh(iid: number, data: readonly unknown[], ts: string): void {
     let group = this.freshKeys.get(iid);
     if (!group) this.freshKeys.set(iid, (group = []));
     // an event record makes its profile exist but brings no attributes

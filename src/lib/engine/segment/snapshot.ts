@@ -141,7 +141,8 @@ export function rewriteRows(
 export interface SnapshotRecord {
   rid: number;
   ts: string;
-  data: string;
+  /** records.data, or the values the writer encoded it from (so it is not parsed again) */
+  data: string | readonly unknown[];
   dataset: string;
   paths: readonly string[];
 }
