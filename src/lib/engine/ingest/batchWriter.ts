@@ -47,7 +47,10 @@ export class BatchWriter {
   private readonly insertRecord: Statement;
   private readonly insertLink: Statement;
   private readonly statements: Statement[];
-  private readonly cache = new Map<string, IdentityTally>();
+  /** The slice's identities by namespace code, then value (no joined key string made per lookup) */
+  private readonly cache = new Map<string, Map<string, IdentityTally>>();
+  /** The same identities in the order first met: new ones are numbered, and written, in that order */
+  private readonly met: IdentityTally[] = [];
   private readonly recordParams: (string | number | null | Uint8Array)[] = Array<null>(11).fill(null);
   /** The record's JSON as UTF-8 bytes, which the insert casts back to the same TEXT */
   private readonly blob = new Utf8Blob();
@@ -194,14 +197,16 @@ export class BatchWriter {
   }
 
   private identityOf(ns: Namespace, value: string): IdentityTally {
-    const key = `${ns.code}\u0000${value}`;
-    let t = this.cache.get(key);
+    let inNs = this.cache.get(ns.code);
+    if (!inNs) this.cache.set(ns.code, (inNs = new Map<string, IdentityTally>()));
+    let t = inNs.get(value);
     if (!t) {
       this.findIdentity.bind([ns.code, value]);
       const found = this.findIdentity.step() ? Number(this.findIdentity.get()[0]) : undefined;
       this.findIdentity.reset();
       t = found ? tally(found, ns, value, false) : tally(++this.maxIid, ns, value, true);
-      this.cache.set(key, t);
+      inNs.set(value, t);
+      this.met.push(t);
     }
     return t;
   }
@@ -229,7 +234,7 @@ export class BatchWriter {
       'UPDATE identities SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE iid = ?'
     );
     try {
-      for (const t of this.cache.values()) {
+      for (const t of this.met) {
         if (!t.last) continue; // only in records this dataset already had: nothing about it changed
         if (t.isNew) {
           fresh.push(t);
@@ -295,6 +300,7 @@ export class BatchWriter {
     this.keys.clear();
     this.freshKeys.clear();
     this.cache.clear();
+    this.met.length = 0;
     this.nodes.clear();
     this.records.clear();
   }

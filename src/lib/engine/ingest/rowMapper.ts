@@ -57,6 +57,8 @@ export class RowMapper {
   private readonly identityFields: FieldDef[];
   private readonly required: FieldDef[];
   private readonly primaryField: FieldDef | undefined;
+  /** Whether two source columns feed one field: only then can a row give a field two values */
+  private collisions = false;
   private phoneWarnings = 0;
 
   constructor(private readonly o: MapperOptions) {
@@ -93,6 +95,7 @@ export class RowMapper {
     if (!sources) this.sourcesOf.set(field.path, [column]);
     else {
       sources.push(column);
+      this.collisions = true;
       this.warnings.push({
         row: 0,
         column,
@@ -111,9 +114,12 @@ export class RowMapper {
     const { row } = rec;
     if (!rec.values) return { ok: false, errors: [rec.error!] };
     const attrs = Object.create(null) as Record<string, unknown>;
-    const fedBy = new Map<string, string>(); // field path -> the column whose value it holds
+    // field path -> the column whose value it holds, kept only where two columns may feed one field;
+    // these and the error lists are made only when needed (a million rows made millions of them)
+    const collisions = this.collisions;
+    const fedBy = collisions ? new Map<string, string>() : null;
     const errors: RowError[] = [];
-    const failed = new Set<string>();
+    let failed: Set<string> | null = null;
     for (const column in rec.values) {
       const field = this.resolve(column);
       const raw = rec.values[column];
@@ -121,10 +127,10 @@ export class RowMapper {
       const c = coerce(raw, field);
       if (!c.ok) {
         errors.push({ row, column, code: c.code, message: `${field.path}: ${c.message}` });
-        failed.add(field.path);
+        (failed ??= new Set()).add(field.path);
         continue;
       }
-      const other = fedBy.get(field.path);
+      const other = fedBy?.get(field.path);
       if (other !== undefined && !sameValue(attrs[field.path], c.value)) {
         errors.push({
           row,
@@ -132,14 +138,16 @@ export class RowMapper {
           code: 'CONFLICTING_VALUES',
           message: `${field.path}: "${column}" and "${other}" give it different values`
         });
-        failed.add(field.path);
+        (failed ??= new Set()).add(field.path);
         continue;
       }
       attrs[field.path] = c.value;
-      fedBy.set(field.path, column);
+      fedBy?.set(field.path, column);
     }
+    // the row's own columns showed the first collision: map it again, now minding which column fed what
+    if (!collisions && this.collisions) return this.map(rec);
     for (const f of this.required) {
-      if (attrs[f.path] === undefined && !failed.has(f.path)) {
+      if (attrs[f.path] === undefined && !failed?.has(f.path)) {
         errors.push({
           row,
           column: this.sourceColumn(f.path),
@@ -168,25 +176,24 @@ export class RowMapper {
   ): { identities: IdentityCandidate[]; capped: number } {
     const { namespaces, blocked, defaultCountry } = this.o;
     const found: IdentityCandidate[] = [];
-    const seen = new Set<string>();
+    let linking = 0;
     for (const f of this.identityFields) {
       const v = attrs[f.path];
       const ns = namespaces.get(f.identity!.namespace);
       if (typeof v !== 'string' || !ns || isJunk(v, blocked)) continue;
       const value = normalizeIdentity(ns, v, defaultCountry);
       if (ns.type === 'phone' && !/sha256/i.test(ns.code)) this.checkPhone(row, f.path, v, value);
-      const key = `${ns.code}\u0000${value}`;
-      if (!value || isJunk(value, blocked) || seen.has(key)) continue;
-      seen.add(key);
+      if (!value || isJunk(value, blocked) || holds(found, ns, value)) continue;
       found.push({ ns, value, primary: !!f.identity!.primary });
+      if (ns.linksRecords) linking++;
     }
-    const order = (c: IdentityCandidate) => (c.primary ? -Infinity : c.ns.priority);
-    sortShort(found, (a, b) => order(a) - order(b)); // stable: column order within one priority
-    let linking = 0;
+    sortShort(found, byPrimaryThenPriority); // stable: column order within one priority
+    if (linking <= MAX_IDENTITIES_PER_RECORD) return { identities: found, capped: 0 };
+    let kept = 0;
     let capped = 0;
     const identities = found.filter((c) => {
       if (!c.ns.linksRecords) return true;
-      if (linking < MAX_IDENTITIES_PER_RECORD) return ++linking > 0;
+      if (kept < MAX_IDENTITIES_PER_RECORD) return ++kept > 0;
       capped++;
       return false;
     });
@@ -230,6 +237,15 @@ export class RowMapper {
         : 'no usable identity: the schema has no identity field'
     };
   }
+}
+
+const rankOf = (c: IdentityCandidate) => (c.primary ? -Infinity : c.ns.priority);
+const byPrimaryThenPriority = (a: IdentityCandidate, b: IdentityCandidate) => rankOf(a) - rankOf(b);
+
+/** Whether the record already has this identity (a namespace's code names it: one object per code). */
+function holds(found: readonly IdentityCandidate[], ns: Namespace, value: string): boolean {
+  for (const c of found) if (c.value === value && c.ns.code === ns.code) return true;
+  return false;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
