@@ -137,6 +137,11 @@ export function assignProfileNumbers(db: Database, g: Grouping): Map<number, num
   try {
     for (const [key, members] of groups) {
       const l = label.get(key)!;
+      // a graph of new identities only (most of a first load) has nothing merged into it
+      if (!claims.has(key) && !members.some((i) => g.before.has(i))) {
+        write(l, members.includes(homeOf(l)) ? homeOf(l) : oldest.get(key)!, null);
+        continue;
+      }
       const set = new Set(members);
       write(l, set.has(homeOf(l)) ? homeOf(l) : oldest.get(key)!, null);
       const merged = new Set([

@@ -174,14 +174,16 @@ class RowWriter {
     let missing = this.columns.length;
     for (let i = group.length - 1; i >= 0 && missing > 0; i--)
       missing -= this.picker.fill(group[i].paths, group[i].data, values);
-    this.params.length = 2;
-    this.params[0] = this.policy.id;
-    this.params[1] = pid;
-    for (const v of values)
-      this.params.push(
-        typeof v === 'boolean' ? Number(v) : typeof v === 'number' || typeof v === 'string' ? v : null
-      );
-    this.insert.run(this.params);
+    const { params } = this;
+    params[0] = this.policy.id;
+    params[1] = pid;
+    // written in place: the array keeps one length, so no row grows it again
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      params[i + 2] =
+        typeof v === 'boolean' ? Number(v) : typeof v === 'number' || typeof v === 'string' ? v : null;
+    }
+    this.insert.run(params);
   }
 
   free(): void {
