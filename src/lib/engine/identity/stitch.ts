@@ -67,6 +67,13 @@ class UnionFind {
     return out;
   }
 
+  /** The most members any graph has: its root's size (evicted nodes are never joined to one). */
+  largest(): number {
+    let most = 0;
+    for (const [x, p] of this.parent) if (x === p) most = Math.max(most, this.size.get(x)!);
+    return most;
+  }
+
   union(a: number, b: number) {
     const [big, small] = this.size.get(a)! >= this.size.get(b)! ? [a, b] : [b, a];
     this.parent.set(small, big);
@@ -88,6 +95,12 @@ class UnionFind {
 function byRecency(a: StitchRecord, b: StitchRecord): number {
   if (a.ts !== b.ts) return a.ts < b.ts ? 1 : -1;
   return b.rid - a.rid;
+}
+
+function latestRecords(ordered: readonly StitchRecord[]): Map<number, StitchRecord> {
+  const latest = new Map<number, StitchRecord>();
+  for (const r of ordered) for (const i of r.ids) if (!latest.has(i)) latest.set(i, r);
+  return latest;
 }
 
 function runOnce(
@@ -151,12 +164,13 @@ export function stitch(
   withEdges = false
 ): { comp: Map<number, number>; edges: StitchEdge[]; evicted: Set<number> } {
   const ordered = [...records].sort(byRecency);
-  // Each identity's latest record, as (time, rid): the order in which the graph limit keeps identities
-  const latest = new Map<number, StitchRecord>();
-  for (const r of ordered) for (const i of r.ids) if (!latest.has(i)) latest.set(i, r);
   const evicted = new Set<number>();
   let uf = runOnce(nodes, ordered, evicted, null);
-  for (;;) {
+  // Each identity's latest record, as (time, rid): the order in which the graph limit keeps
+  // identities, worked out only once a graph is over it (nearly none is)
+  let latest: Map<number, StitchRecord> | undefined;
+  while (uf.largest() > GRAPH_LIMIT) {
+    const last = (latest ??= latestRecords(ordered));
     const members = new Map<number, number[]>();
     for (const iid of nodes.keys()) {
       if (evicted.has(iid)) continue;
@@ -165,13 +179,11 @@ export function stitch(
       if (list) list.push(iid);
       else members.set(r, [iid]);
     }
-    let over = false;
     for (const list of members.values()) {
       if (list.length <= GRAPH_LIMIT) continue;
-      over = true;
       list.sort((a, b) => {
-        const ra = latest.get(a);
-        const rb = latest.get(b);
+        const ra = last.get(a);
+        const rb = last.get(b);
         const ta = ra?.ts ?? nodes.get(a)!.lastSeen;
         const tb = rb?.ts ?? nodes.get(b)!.lastSeen;
         if (ta !== tb) return ta < tb ? 1 : -1;
@@ -181,7 +193,6 @@ export function stitch(
       });
       for (const iid of list.slice(GRAPH_LIMIT)) evicted.add(iid);
     }
-    if (!over) break;
     uf = runOnce(nodes, ordered, evicted, null);
   }
   const edges: StitchEdge[] = [];
