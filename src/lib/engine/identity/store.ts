@@ -30,14 +30,22 @@ export function seenMs(iso: string): number {
   return lastMs;
 }
 
+let lastStored: unknown = NaN;
+let lastText = '';
+
 /** A stored first or last seen as the ISO text records keep; text a hand-made file holds reads as it is. */
 export function seenIso(stored: unknown): string {
+  // the graphs a batch loads were mostly last seen at a few times (a file's records share its batch's)
+  if (stored === lastStored) return lastText;
   const t = typeof stored === 'number' ? stored : NaN;
-  return Number.isFinite(t) && Math.abs(t) <= 8.64e15
-    ? new Date(t).toISOString()
-    : typeof stored === 'string'
-      ? stored
-      : '';
+  lastText =
+    Number.isFinite(t) && Math.abs(t) <= 8.64e15
+      ? new Date(t).toISOString()
+      : typeof stored === 'string'
+        ? stored
+        : '';
+  lastStored = stored;
+  return lastText;
 }
 
 export function stitchNode(iid: number, ns: Namespace, value: string, lastSeen: string): StitchNode {
