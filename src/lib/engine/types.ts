@@ -753,10 +753,10 @@ export function isWrite(method: SandboxCall): boolean {
 }
 
 /**
- * The largest sandbox file opened (1 GiB). sql.js holds the whole database in the wasm heap (its
- * in-memory file system keeps the file there), and every save exports a second copy beside it and
- * hands it to IndexedDB: past this size a sandbox could open but then fail to save in a 32-bit wasm
- * memory. Here, not in the engine's db/ files, because the client checks a file's size with it before
+ * The largest sandbox file opened (1 GiB). The whole database lives in SQLite's memory, the wasm
+ * heap of at most 2 GiB that every open database shares (db/sqlite.ts), and a change holds its
+ * rollback journal there too: past this size a sandbox could open but then fail to delete a large
+ * batch, or to open beside the one it replaces. Here, not in the engine's db/ files, because the client checks a file's size with it before
  * reading the file at all (db/validate.ts checks the bytes the engine is given).
  */
 export const MAX_SANDBOX_BYTES = 1024 * 1024 * 1024;
