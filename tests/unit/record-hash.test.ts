@@ -6,23 +6,23 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { base36, recordHash } from '../../src/lib/engine/ingest/hash';
 
-/** The hash as it was written before base36: cyrb53 twice, each half through toString(36). */
-function referenceHash(text: string): string {
-  const finish = (h1: number, h2: number) => {
-    const a = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    const b = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
-    return 4294967296 * (2097151 & b) + (a >>> 0);
-  };
-  let [a1, a2, b1, b2] = [0xdeadbeef ^ 1, 0x41c6ce57 ^ 1, 0xdeadbeef ^ 7, 0x41c6ce57 ^ 7];
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    a1 = Math.imul(a1 ^ ch, 2654435761);
-    a2 = Math.imul(a2 ^ ch, 1597334677);
-    b1 = Math.imul(b1 ^ ch, 2654435761);
-    b2 = Math.imul(b2 ^ ch, 1597334677);
+/**
+ * The hash as it was written before base36, in cyrb53's published form: one pass per seed (the engine
+ * fuses the two), each 53-bit result through toString(36).
+ */
+function cyrb53(text: string, seed: number): string {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (const ch of Array.from({ length: text.length }, (_, i) => text.charCodeAt(i))) {
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
   }
-  return finish(a1, a2).toString(36) + '.' + finish(b1, b2).toString(36);
+  const a = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  const b = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
+  return (4294967296 * (2097151 & b) + (a >>> 0)).toString(36);
 }
+
+const referenceHash = (text: string) => `${cyrb53(text, 1)}.${cyrb53(text, 7)}`;
 
 describe('the record hash', () => {
   it('writes every 53-bit half in base 36 exactly as toString(36) does', () => {
