@@ -41,9 +41,8 @@ async function open(opts: { bytes?: Uint8Array; template?: TemplateName }): Prom
       migrate(db);
     } catch (e) {
       db?.close();
-      if (e instanceof CdpError) throw e;
-      const memory = outOfMemory(e);
-      if (memory) throw memory;
+      // out of memory is no sign of a bad file: openSandbox says what it is
+      if (e instanceof CdpError || outOfMemory(e)) throw e;
       throw invalid(`These bytes are not a Pocket CDP sandbox: ${(e as Error).message}`);
     }
     const sandbox = new SqlSandbox(db);

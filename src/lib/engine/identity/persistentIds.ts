@@ -137,13 +137,9 @@ export function assignProfileNumbers(db: Database, g: Grouping): Map<number, num
   try {
     for (const [key, members] of groups) {
       const l = label.get(key)!;
+      write(l, members.includes(homeOf(l)) ? homeOf(l) : oldest.get(key)!, null);
       // a graph of new identities only (most of a first load) has nothing merged into it
-      if (!claims.has(key) && !members.some((i) => g.before.has(i))) {
-        write(l, members.includes(homeOf(l)) ? homeOf(l) : oldest.get(key)!, null);
-        continue;
-      }
-      const set = new Set(members);
-      write(l, set.has(homeOf(l)) ? homeOf(l) : oldest.get(key)!, null);
+      if (!claims.has(key) && !members.some((i) => g.before.has(i))) continue;
       const merged = new Set([
         ...(claims.get(key) ?? []),
         ...members.filter((i) => g.before.has(i)).map((i) => g.before.get(i)!)

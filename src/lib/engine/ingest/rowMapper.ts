@@ -115,7 +115,7 @@ export class RowMapper {
     if (!rec.values) return { ok: false, errors: [rec.error!] };
     const attrs = Object.create(null) as Record<string, unknown>;
     // field path -> the column whose value it holds, kept only where two columns may feed one field;
-    // these and the error lists are made only when needed (a million rows made millions of them)
+    // it and the failed set are made only when needed (a million rows made millions of them)
     const collisions = this.collisions;
     const fedBy = collisions ? new Map<string, string>() : null;
     const errors: RowError[] = [];
@@ -242,7 +242,7 @@ export class RowMapper {
 const rankOf = (c: IdentityCandidate) => (c.primary ? -Infinity : c.ns.priority);
 const byPrimaryThenPriority = (a: IdentityCandidate, b: IdentityCandidate) => rankOf(a) - rankOf(b);
 
-/** Whether the record already has this identity (a namespace's code names it: one object per code). */
+/** Whether the record already has this identity: the same namespace code and value. */
 function holds(found: readonly IdentityCandidate[], ns: Namespace, value: string): boolean {
   for (const c of found) if (c.value === value && c.ns.code === ns.code) return true;
   return false;
