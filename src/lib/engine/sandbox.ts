@@ -41,6 +41,7 @@ import { invalid } from './errors';
 import { browseProfiles } from './profile/browse';
 import { insertCalculated, listCalculated } from './profile/calculated';
 import { findMergePolicy, insertMergePolicy, listMergePolicies } from './profile/mergePolicies';
+import { registerKindFunction } from './profile/kind';
 import type {
   ActivationFile,
   ActivationFlow,
@@ -92,7 +93,10 @@ import type {
 
 /** The engine's calls over one database; openSandbox() hands it out behind one queue (./queue.ts). */
 export class SqlSandbox implements Sandbox {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    // audience rules on a profile's kind call the rule's SQL function
+    registerKindFunction(db);
+  }
 
   private nsMap(): Map<string, Namespace> {
     return new Map(listNamespaces(this.db).map((n) => [n.code, n]));

@@ -8,9 +8,9 @@ import { maxNumber } from '../identity/persistentIds';
 import { loadClosure, restitch, seenMs, stitchNode } from '../identity/store';
 import type { StitchNode, StitchRecord } from '../identity/stitch';
 import type { Dataset, Namespace } from '../types';
-import { carriesPerson } from '../profile/kind';
+import { addFacts, carriesPerson, PARTNER_KEY_TYPES, partnerDatasetIds, recordFacts } from '../profile/kind';
 import { addToCounts, IDENTITIES, recordsKey } from '../profile/counts';
-import { currentProfiles, refreshProfiles } from '../profile/profiles';
+import { addProfiles, currentProfiles, refreshProfiles, type ProfileFacts } from '../profile/profiles';
 import {
   keepSnapshots,
   keepSnapshotsFrom,
@@ -32,6 +32,16 @@ interface IdentityTally {
 }
 
 export type WriteOutcome = 'stored' | 'claimed';
+
+/** Adds one key's facts to its profile's (a copy: the key's own stay as they are). */
+function foldFacts(into: Map<number, ProfileFacts>, pno: number, more: ProfileFacts): void {
+  const had = into.get(pno);
+  if (!had) into.set(pno, { ...more });
+  else {
+    addFacts(had, more);
+    if (more.updated > had.updated) had.updated = more.updated;
+  }
+}
 
 const tally = (iid: number, ns: Namespace, value: string, isNew: boolean): IdentityTally => ({
   iid,
@@ -64,6 +74,10 @@ export class BatchWriter {
    * is here, so a profile made only of new identities gets its snapshot row without a read.
    */
   private readonly freshKeys = new Map<number, SnapshotRecord[]>();
+  /** What the records under each of those keys say about who their profile is (../profile/kind.ts). */
+  private readonly freshFacts = new Map<number, ProfileFacts>();
+  /** Whether this dataset is partner data: its labels cannot change while the batch holds the queue. */
+  private readonly partner: boolean;
   /** Brought up to date before the first record, then kept at every flush: nothing to rebuild after. */
   private snapshots: KeptSnapshots | null = null;
   /** Records stored keyed by an identity outside the graphs that existed before the batch. */
@@ -92,6 +106,7 @@ export class BatchWriter {
     this.maxRid = this.ridBefore = Number(
       one<{ m: number }>(db, { sql: 'SELECT coalesce(max(rid), 0) AS m FROM records' })!.m
     );
+    this.partner = partnerDatasetIds(db).includes(dataset.id);
     this.statements = [
       (this.findIdentity = db.prepare('SELECT iid FROM identities WHERE ns = ? AND value = ?')),
       (this.insertRecord = db.prepare(
@@ -152,7 +167,7 @@ export class BatchWriter {
     this.storedSinceFlush++;
     if (key) {
       this.keys.add(key.iid);
-      if (key.isNew) this.keepFresh(key.iid, values, m.ts);
+      if (key.isNew) this.keepFresh(key, values, m.ts, person === 1);
     }
     // keyed by an id outside the graphs (a partner id) that was there before: it joined that profile
     if (key && !key.ns.linksRecords && key.iid <= this.before) this.keyedOutsideGraphs++;
@@ -164,7 +179,19 @@ export class BatchWriter {
     return 'stored';
   }
 
-  private keepFresh(iid: number, data: readonly unknown[], ts: string): void {
+  private keepFresh(key: IdentityTally, data: readonly unknown[], ts: string, person: boolean): void {
+    const { iid } = key;
+    const facts = recordFacts({
+      person,
+      partner: this.partner,
+      keyedByPartner: PARTNER_KEY_TYPES.includes(key.ns.type)
+    });
+    const had = this.freshFacts.get(iid);
+    if (!had) this.freshFacts.set(iid, { ...facts, updated: ts });
+    else {
+      addFacts(had, facts);
+      if (ts > had.updated) had.updated = ts;
+    }
     let group = this.freshKeys.get(iid);
     if (!group) this.freshKeys.set(iid, (group = []));
     // an event record makes its profile exist but brings no attributes
@@ -289,16 +316,16 @@ export class BatchWriter {
       })
     ))
       touched.add(r.comp);
-    refreshProfiles(db, touched);
-    if (this.snapshots)
-      keepSnapshots(
-        db,
-        this.snapshots,
-        { profiles: touched, fragments: this.keys },
-        this.freshRows(numbers, before)
-      );
+    const held = this.freshRows(numbers, before);
+    // a profile of new identities only is made of the records the writer holds: its row needs no read
+    addProfiles(db, held.facts);
+    const others = new Set(touched);
+    for (const p of held.facts.keys()) others.delete(p);
+    refreshProfiles(db, others);
+    if (this.snapshots) keepSnapshots(db, this.snapshots, { profiles: touched, fragments: this.keys }, held);
     this.keys.clear();
     this.freshKeys.clear();
+    this.freshFacts.clear();
     this.cache.clear();
     this.met.length = 0;
     this.nodes.clear();
@@ -311,6 +338,7 @@ export class BatchWriter {
    */
   private freshRows(numbers: Map<number, number>, before: Map<number, number>) {
     const profiles = new Map<number, SnapshotRecord[]>();
+    const facts = new Map<number, ProfileFacts>();
     const old = new Set<number>();
     for (const [iid, pno] of numbers) {
       if (before.has(iid)) {
@@ -322,11 +350,19 @@ export class BatchWriter {
       const list = profiles.get(pno);
       if (list) list.push(...group);
       else profiles.set(pno, [...group]);
+      foldFacts(facts, pno, this.freshFacts.get(iid)!);
     }
-    for (const p of old) profiles.delete(p);
+    for (const p of old) {
+      profiles.delete(p);
+      facts.delete(p);
+    }
     // a new key outside the graphs (a partner id) is a profile of its own, numbered by itself
-    for (const [iid, group] of this.freshKeys) if (!numbers.has(iid)) profiles.set(iid, group);
-    return { profiles, fragments: this.freshKeys };
+    for (const [iid, group] of this.freshKeys)
+      if (!numbers.has(iid)) {
+        profiles.set(iid, group);
+        facts.set(iid, this.freshFacts.get(iid)!);
+      }
+    return { profiles, fragments: this.freshKeys, facts };
   }
 
   /**

@@ -14,6 +14,60 @@ export type { ProfileKind };
 /** Namespace types that name a person: a CRM id, an email, a phone, hashed or not. */
 export const PERSON_TYPES = ['person', 'email', 'phone'] as const;
 
+/** Namespace types whose ids name no person (a partner's id, a thing's): a record keyed by one is partner-keyed. */
+export const PARTNER_KEY_TYPES: readonly string[] = ['partner', 'nonPeople'];
+const PARTNER_KEY_SQL = PARTNER_KEY_TYPES.map((t) => `'${t}'`).join(', ');
+
+/** What a profile's records say about who it is: kindOf decides from these, in SQL and in JavaScript. */
+export interface KindFacts {
+  /** some record from a first-party dataset carries a person-level identity */
+  firstPartyPerson: boolean;
+  /** some record carries a person-level identity */
+  person: boolean;
+  /** every record is partner data or keyed by an id that names no person */
+  partnerOnly: boolean;
+}
+
+/** The rule itself. */
+export function kindOf(facts: KindFacts): ProfileKind {
+  if (facts.firstPartyPerson) return 'customer';
+  if (facts.person || facts.partnerOnly) return 'prospect';
+  return 'anonymous';
+}
+
+/** One record's facts: a profile's are its records' folded with addFacts. */
+export function recordFacts(record: {
+  person: boolean;
+  partner: boolean;
+  keyedByPartner: boolean;
+}): KindFacts {
+  return {
+    firstPartyPerson: record.person && !record.partner,
+    person: record.person,
+    partnerOnly: record.partner || record.keyedByPartner
+  };
+}
+
+/** Folds `more` into `into`: some record of either, every record of both. */
+export function addFacts(into: KindFacts, more: KindFacts): void {
+  into.firstPartyPerson ||= more.firstPartyPerson;
+  into.person ||= more.person;
+  into.partnerOnly &&= more.partnerOnly;
+}
+
+/** kindOf as an SQL function of the three facts (0 or 1 each), so kindSql decides by the same rule. */
+const KIND_FUNCTION = 'cdp_profile_kind';
+const registered = new WeakSet<Database>();
+
+/** Makes kindSql's function known to this connection (once; a function lives as long as its connection). */
+export function registerKindFunction(db: Database): void {
+  if (registered.has(db)) return;
+  db.create_function(KIND_FUNCTION, (firstPartyPerson: unknown, person: unknown, partnerOnly: unknown) =>
+    kindOf({ firstPartyPerson: !!firstPartyPerson, person: !!person, partnerOnly: !!partnerOnly })
+  );
+  registered.add(db);
+}
+
 /**
  * Whether a record carries a person-level identity: decided once, when it is written, and stored as
  * records.person (a namespace never changes its type, and a record never changes its identities'
@@ -52,11 +106,9 @@ export function partnerDatasetIds(db: Database): string[] {
  */
 export function kindSql(partner: string, where?: string): string {
   return `SELECT comp, max(ts) AS updated,
-            CASE WHEN max(person AND NOT partner) THEN 'customer'
-                 WHEN max(person) OR min(partner OR keyed_by_partner) THEN 'prospect'
-                 ELSE 'anonymous' END AS kind
+            ${KIND_FUNCTION}(max(person AND NOT partner), max(person), min(partner OR keyed_by_partner)) AS kind
             FROM (SELECT i.comp AS comp, r.ts AS ts, r.dataset_id IN (${partner}) AS partner,
-                    (SELECT type FROM namespaces WHERE code = i.ns) IN ('partner', 'nonPeople') AS keyed_by_partner,
+                    (SELECT type FROM namespaces WHERE code = i.ns) IN (${PARTNER_KEY_SQL}) AS keyed_by_partner,
                     r.person AS person
                     FROM records r JOIN identities i ON i.iid = r.fkey
                     JOIN datasets d ON d.id = r.dataset_id AND d.profile_enabled = 1
@@ -67,6 +119,7 @@ export function kindSql(partner: string, where?: string): string {
 /** How many profiles there are: the graphs that key a record of a profile-enabled dataset, as kindSql's rows. */
 /** One row per profile: its number (comp), its kind and when it was last updated. */
 export function profileKinds(db: Database, where?: Query): Query {
+  registerKindFunction(db);
   const partner = partnerDatasetIds(db);
   const whereParams = Array.isArray(where?.params) ? where.params : [];
   return { sql: kindSql(placeholders(partner.length), where?.sql), params: [...partner, ...whereParams] };

@@ -1,7 +1,8 @@
 // The profiles table: one row per graph profile with its kind and when it was last updated, as kindSql
 // (./kind.ts) decides them. Overview counts, the profile browser, the dashboards and every batch's
 // profile count read it instead of deriving every profile from every record.
-//  - ingest keeps it current as it goes: each chunk refreshes the profiles it touched (../ingest/batchWriter.ts);
+//  - ingest keeps it current as it goes: each chunk adds the new profiles made only of its own records
+//    (addProfiles) and refreshes the others it touched (../ingest/batchWriter.ts);
 //  - anything that can change many profiles at once (a deleted batch, relinking, renormalising, a
 //    label that makes a dataset partner data) marks it stale, and the next read rebuilds it whole.
 import { readMeta, writeMeta } from '../db/meta';
@@ -9,7 +10,7 @@ import { all, one, run } from '../db/sql';
 import type { Database } from '../db/sqlite';
 import type { ProfileKind } from '../types';
 import { addToCounts, markCountsStale, profilesKey, readCounts } from './counts';
-import { partnerDatasetIds, profileKinds } from './kind';
+import { kindOf, partnerDatasetIds, profileKinds, type KindFacts } from './kind';
 
 const STALE = 'profilesStale';
 
@@ -85,6 +86,32 @@ export function refreshProfiles(db: Database, pnos: Iterable<number>): void {
   tally(1);
   addToCounts(db, deltas);
   run(db, { sql: 'DELETE FROM temp.profiles_dirty' });
+}
+
+/** What a profile's row is derived from: who it is (./kind.ts) and its latest record's time. */
+export interface ProfileFacts extends KindFacts {
+  updated: string;
+}
+
+/**
+ * Rows for new profiles whose every record the caller holds (ingest, for a graph of identities new in
+ * its slice: no record was keyed in it before, and its number is new, so no row holds it yet). Their
+ * kind is decided by the same rule as refreshProfiles', from the facts instead of reading the records.
+ */
+export function addProfiles(db: Database, profiles: ReadonlyMap<number, ProfileFacts>): void {
+  if (!profiles.size || readMeta(db, STALE) === '1') return;
+  const deltas = new Map<string, number>();
+  const insert = db.prepare('INSERT INTO profiles (pno, kind, updated) VALUES (?, ?, ?)');
+  try {
+    for (const [pno, facts] of profiles) {
+      const kind = kindOf(facts);
+      insert.run([pno, kind, facts.updated]);
+      deltas.set(profilesKey(kind), (deltas.get(profilesKey(kind)) ?? 0) + 1);
+    }
+  } finally {
+    insert.free();
+  }
+  addToCounts(db, deltas);
 }
 
 /** How many profiles the sandbox has, of each kind. */
