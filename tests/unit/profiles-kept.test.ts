@@ -53,6 +53,28 @@ const byPartnerId = () =>
     .concat(Array.from({ length: 300 }, (_, i) => `${i === 0 ? 'PID1' : `Q${i}`},${i}`))
     .join('\n') + '\n';
 
+/**
+ * A second file for People: rows of known people (newer, older), known people on a cookie another
+ * person had (one person per graph: the cookie's graph splits or is refused), and new people.
+ */
+function morePeople(): string {
+  const lines = ['email,crm,phone,ecid,name,lastUpdated'];
+  for (let i = 0; i < 3000; i++) {
+    const known = i * 2;
+    if (i % 3 === 0) lines.push(`p${known}@x.com,C${known},,web-${known},Again ${i},${day(i * 3)}`);
+    else if (i % 3 === 1) lines.push(`p${known}@x.com,C${known},,web-${known + 1},Shared ${i},${day(i)}`);
+    else lines.push(`new${i}@x.com,N${i},,web2-${i},New ${i},${day(i)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Cookies that were anonymous log in as known customers: two profiles merge into one. */
+function logins(): string {
+  const lines = ['timestamp,eventType,ecid,crm'];
+  for (let i = 0; i < 1500; i += 3) lines.push(`${day(9000 + i)},user.login,anon-${i},C${i + 1}`);
+  return lines.join('\n') + '\n';
+}
+
 async function tableOf(sb: Sandbox) {
   const rows = (await sb.query('SELECT pno, kind, updated FROM profiles ORDER BY pno')).rows;
   const counts = (
@@ -90,7 +112,10 @@ describe('the profiles table kept by ingest', () => {
       ['People', people()],
       ['Events', events()],
       ['Partners', partners()],
-      ['Scores', byPartnerId()]
+      ['Scores', byPartnerId()],
+      ['People', morePeople()],
+      ['Events', logins()],
+      ['Partners', partners()]
     ] as const) {
       const report = await sb.ingest(dataset, file);
       expect(report.status, `${dataset}: ${JSON.stringify(report.errors.slice(0, 2))}`).toBe('success');

@@ -10,7 +10,13 @@ import type { StitchNode, StitchRecord } from '../identity/stitch';
 import type { Dataset, Namespace } from '../types';
 import { addFacts, carriesPerson, PARTNER_KEY_TYPES, partnerDatasetIds, recordFacts } from '../profile/kind';
 import { addToCounts, IDENTITIES, recordsKey } from '../profile/counts';
-import { addProfiles, currentProfiles, refreshProfiles, type ProfileFacts } from '../profile/profiles';
+import {
+  currentProfiles,
+  growProfiles,
+  refreshProfiles,
+  type ProfileFacts,
+  type ProfileGrowth
+} from '../profile/profiles';
 import {
   keepSnapshots,
   keepSnapshotsFrom,
@@ -33,14 +39,16 @@ interface IdentityTally {
 
 export type WriteOutcome = 'stored' | 'claimed';
 
-/** Adds one key's facts to its profile's (a copy: the key's own stay as they are). */
-function foldFacts(into: Map<number, ProfileFacts>, pno: number, more: ProfileFacts): void {
-  const had = into.get(pno);
-  if (!had) into.set(pno, { ...more });
-  else {
-    addFacts(had, more);
-    if (more.updated > had.updated) had.updated = more.updated;
-  }
+/** Adds a record's or a key's facts to its key's or its profile's (a copy: `more` stays as it is). */
+function foldFacts(into: Map<number, ProfileFacts>, at: number, more: ProfileFacts): void {
+  const had = into.get(at);
+  if (!had) into.set(at, { ...more });
+  else addProfileFacts(had, more);
+}
+
+function addProfileFacts(into: ProfileFacts, more: ProfileFacts): void {
+  addFacts(into, more);
+  if (more.updated > into.updated) into.updated = more.updated;
 }
 
 const tally = (iid: number, ns: Namespace, value: string, isNew: boolean): IdentityTally => ({
@@ -74,8 +82,8 @@ export class BatchWriter {
    * is here, so a profile made only of new identities gets its snapshot row without a read.
    */
   private readonly freshKeys = new Map<number, SnapshotRecord[]>();
-  /** What the records under each of those keys say about who their profile is (../profile/kind.ts). */
-  private readonly freshFacts = new Map<number, ProfileFacts>();
+  /** What the chunk's stored records say about who their profiles are, by key (../profile/kind.ts). */
+  private readonly keyFacts = new Map<number, ProfileFacts>();
   /** Whether this dataset is partner data: its labels cannot change while the batch holds the queue. */
   private readonly partner: boolean;
   /** Brought up to date before the first record, then kept at every flush: nothing to rebuild after. */
@@ -167,7 +175,8 @@ export class BatchWriter {
     this.storedSinceFlush++;
     if (key) {
       this.keys.add(key.iid);
-      if (key.isNew) this.keepFresh(key, values, m.ts, person === 1);
+      this.keepFacts(key, m.ts, person === 1);
+      if (key.isNew) this.keepFresh(key.iid, values, m.ts);
     }
     // keyed by an id outside the graphs (a partner id) that was there before: it joined that profile
     if (key && !key.ns.linksRecords && key.iid <= this.before) this.keyedOutsideGraphs++;
@@ -179,19 +188,16 @@ export class BatchWriter {
     return 'stored';
   }
 
-  private keepFresh(key: IdentityTally, data: readonly unknown[], ts: string, person: boolean): void {
-    const { iid } = key;
+  private keepFacts(key: IdentityTally, ts: string, person: boolean): void {
     const facts = recordFacts({
       person,
       partner: this.partner,
       keyedByPartner: PARTNER_KEY_TYPES.includes(key.ns.type)
     });
-    const had = this.freshFacts.get(iid);
-    if (!had) this.freshFacts.set(iid, { ...facts, updated: ts });
-    else {
-      addFacts(had, facts);
-      if (ts > had.updated) had.updated = ts;
-    }
+    foldFacts(this.keyFacts, key.iid, { ...facts, updated: ts });
+  }
+
+  private keepFresh(iid: number, data: readonly unknown[], ts: string): void {
     let group = this.freshKeys.get(iid);
     if (!group) this.freshKeys.set(iid, (group = []));
     // an event record makes its profile exist but brings no attributes
@@ -302,30 +308,39 @@ export class BatchWriter {
     // every profile the chunk changed: the graphs it restitched, the numbers they had before (one
     // merged away loses its row), and the profiles its records joined
     const touched = new Set([...numbers.values(), ...before.values()]);
-    // a key the restitch numbered is known; the others (keys outside the graph's nodes) are read
+    // a key the restitch numbered is known, and so is a new one outside the graphs (a partner id: a
+    // profile of its own, numbered by itself); the others (old keys outside the graphs) are read
     const unnumbered: number[] = [];
     for (const k of this.keys) {
-      const n = numbers.get(k);
+      const n = numbers.get(k) ?? (k > this.before ? k : undefined);
       if (n === undefined) unnumbered.push(k);
       else touched.add(n);
     }
+    const read = new Set<number>();
     for (const r of inChunks(unnumbered, (c, m) =>
       all<{ comp: number }>(db, {
         sql: `SELECT DISTINCT comp FROM identities WHERE iid IN (${m})`,
         params: c
       })
     ))
-      touched.add(r.comp);
-    const held = this.freshRows(numbers, before);
-    // a profile of new identities only is made of the records the writer holds: its row needs no read
-    addProfiles(db, held.facts);
-    const others = new Set(touched);
-    for (const p of held.facts.keys()) others.delete(p);
-    refreshProfiles(db, others);
-    if (this.snapshots) keepSnapshots(db, this.snapshots, { profiles: touched, fragments: this.keys }, held);
+      read.add(r.comp);
+    for (const p of read) touched.add(p);
+    // a profile that only grew or merged gets its row from the rows it replaces and the chunk's records
+    const written = growProfiles(db, this.grownProfiles(numbers, before, read));
+    refreshProfiles(
+      db,
+      [...touched].filter((p) => !written.has(p))
+    );
+    if (this.snapshots)
+      keepSnapshots(
+        db,
+        this.snapshots,
+        { profiles: touched, fragments: this.keys },
+        this.freshRows(numbers, before)
+      );
     this.keys.clear();
     this.freshKeys.clear();
-    this.freshFacts.clear();
+    this.keyFacts.clear();
     this.cache.clear();
     this.met.length = 0;
     this.nodes.clear();
@@ -338,7 +353,6 @@ export class BatchWriter {
    */
   private freshRows(numbers: Map<number, number>, before: Map<number, number>) {
     const profiles = new Map<number, SnapshotRecord[]>();
-    const facts = new Map<number, ProfileFacts>();
     const old = new Set<number>();
     for (const [iid, pno] of numbers) {
       if (before.has(iid)) {
@@ -350,19 +364,57 @@ export class BatchWriter {
       const list = profiles.get(pno);
       if (list) list.push(...group);
       else profiles.set(pno, [...group]);
-      foldFacts(facts, pno, this.freshFacts.get(iid)!);
     }
-    for (const p of old) {
-      profiles.delete(p);
-      facts.delete(p);
-    }
+    for (const p of old) profiles.delete(p);
     // a new key outside the graphs (a partner id) is a profile of its own, numbered by itself
-    for (const [iid, group] of this.freshKeys)
-      if (!numbers.has(iid)) {
-        profiles.set(iid, group);
-        facts.set(iid, this.freshFacts.get(iid)!);
+    for (const [iid, group] of this.freshKeys) if (!numbers.has(iid)) profiles.set(iid, group);
+    return { profiles, fragments: this.freshKeys };
+  }
+
+  /**
+   * The chunk's profiles whose records are the records of the profiles they were plus records of this
+   * chunk: new graphs, graphs that grew, graphs that merged. Not a graph with an identity of a profile
+   * that split (some of its identities numbered elsewhere, or not restitched), nor a profile whose
+   * number was read from storage (`read`: keys outside the graphs, whose records the chunk may not hold).
+   */
+  private grownProfiles(
+    numbers: Map<number, number>,
+    before: Map<number, number>,
+    read: Set<number>
+  ): Map<number, ProfileGrowth> {
+    // each old number, and the one number all its identities have now (-1: not one)
+    const into = new Map<number, number>();
+    for (const [iid, q] of before) {
+      const p = numbers.get(iid) ?? -1;
+      const had = into.get(q);
+      into.set(q, had === undefined || had === p ? p : -1);
+    }
+    const grown = new Map<number, ProfileGrowth & { from: number[] }>();
+    const split = new Set<number>(read);
+    // a number that split, and every number its identities have now: each has a part of its records
+    for (const [iid, q] of before)
+      if (into.get(q) === -1) {
+        split.add(q);
+        const p = numbers.get(iid);
+        if (p !== undefined) split.add(p);
       }
-    return { profiles, fragments: this.freshKeys, facts };
+    for (const [q, p] of into) {
+      if (p === -1) continue;
+      const g = grown.get(p);
+      if (g) g.from.push(q);
+      else grown.set(p, { from: [q], added: undefined });
+    }
+    for (const p of numbers.values()) if (!grown.has(p)) grown.set(p, { from: [], added: undefined });
+    for (const [key, facts] of this.keyFacts) {
+      const p = numbers.get(key) ?? (key > this.before ? key : undefined);
+      if (p === undefined) continue;
+      let g = grown.get(p);
+      if (!g) grown.set(p, (g = { from: [], added: undefined }));
+      if (!g.added) g.added = { ...facts };
+      else addProfileFacts(g.added, facts);
+    }
+    for (const p of split) grown.delete(p);
+    return grown;
   }
 
   /**

@@ -55,6 +55,22 @@ export function addFacts(into: KindFacts, more: KindFacts): void {
   into.partnerOnly &&= more.partnerOnly;
 }
 
+/**
+ * The kind of a profile whose records are those of the profiles it was (`earlier`, their kinds) and
+ * records with the facts `added`: undefined when the earlier kinds do not decide it (a prospect may be
+ * one by a person-level id or by partner data only, and the kind does not say which).
+ */
+export function kindAfter(added: KindFacts, earlier: readonly ProfileKind[]): ProfileKind | undefined {
+  if (earlier.includes('customer')) return 'customer';
+  const facts = { ...added };
+  // an anonymous profile's records: no person-level identity, and not partner data only
+  if (earlier.includes('anonymous'))
+    addFacts(facts, { firstPartyPerson: false, person: false, partnerOnly: false });
+  const kind = kindOf(facts);
+  if (earlier.includes('prospect') && kind !== 'customer' && !facts.person) return undefined;
+  return kind;
+}
+
 /** kindOf as an SQL function of the three facts (0 or 1 each), so kindSql decides by the same rule. */
 const KIND_FUNCTION = 'cdp_profile_kind';
 const registered = new WeakSet<Database>();

@@ -1,16 +1,17 @@
 // The profiles table: one row per graph profile with its kind and when it was last updated, as kindSql
 // (./kind.ts) decides them. Overview counts, the profile browser, the dashboards and every batch's
 // profile count read it instead of deriving every profile from every record.
-//  - ingest keeps it current as it goes: each chunk adds the new profiles made only of its own records
-//    (addProfiles) and refreshes the others it touched (../ingest/batchWriter.ts);
+//  - ingest keeps it current as it goes: each chunk writes the rows of the profiles it made or grew from
+//    the rows they replace and its own records (growProfiles), and derives again the others it touched
+//    (a split, a kind the rows do not decide: refreshProfiles; ../ingest/batchWriter.ts);
 //  - anything that can change many profiles at once (a deleted batch, relinking, renormalising, a
 //    label that makes a dataset partner data) marks it stale, and the next read rebuilds it whole.
 import { readMeta, writeMeta } from '../db/meta';
-import { all, one, run } from '../db/sql';
+import { all, inChunks, one, run } from '../db/sql';
 import type { Database } from '../db/sqlite';
 import type { ProfileKind } from '../types';
 import { addToCounts, markCountsStale, profilesKey, readCounts } from './counts';
-import { kindOf, partnerDatasetIds, profileKinds, type KindFacts } from './kind';
+import { kindAfter, partnerDatasetIds, profileKinds, type KindFacts } from './kind';
 
 const STALE = 'profilesStale';
 
@@ -94,24 +95,80 @@ export interface ProfileFacts extends KindFacts {
 }
 
 /**
- * Rows for new profiles whose every record the caller holds (ingest, for a graph of identities new in
- * its slice: no record was keyed in it before, and its number is new, so no row holds it yet). Their
- * kind is decided by the same rule as refreshProfiles', from the facts instead of reading the records.
+ * A profile whose records are the records of the rows it replaces (`from`: its own number, numbers
+ * merged into it; none for a new one) and the records the caller holds, which `added` describes
+ * (undefined: none).
  */
-export function addProfiles(db: Database, profiles: ReadonlyMap<number, ProfileFacts>): void {
-  if (!profiles.size || readMeta(db, STALE) === '1') return;
+export interface ProfileGrowth {
+  from: readonly number[];
+  added: ProfileFacts | undefined;
+}
+
+/**
+ * Writes the rows of profiles that only grew or merged (ingest: a graph's new records, no split), from
+ * the rows they replace and what the new records say, without reading any record. Returns the numbers
+ * whose rows it wrote or removed; the others (a kind the old rows do not decide, ./kind.ts kindAfter)
+ * are left to refreshProfiles.
+ */
+export function growProfiles(db: Database, grown: ReadonlyMap<number, ProfileGrowth>): Set<number> {
+  const done = new Set<number>();
+  if (!grown.size || readMeta(db, STALE) === '1') return done;
+  const old = new Map<number, { kind: ProfileKind; updated: string }>();
+  const from = [...new Set([...grown.values()].flatMap((g) => g.from))];
+  for (const r of inChunks(from, (c, m) =>
+    all<{ pno: number; kind: ProfileKind; updated: string }>(db, {
+      sql: `SELECT pno, kind, updated FROM profiles WHERE pno IN (${m})`,
+      params: c
+    })
+  ))
+    old.set(Number(r.pno), r);
   const deltas = new Map<string, number>();
+  const count = (kind: string, n: number) =>
+    deltas.set(profilesKey(kind), (deltas.get(profilesKey(kind)) ?? 0) + n);
+  const remove = db.prepare('DELETE FROM profiles WHERE pno = ?');
   const insert = db.prepare('INSERT INTO profiles (pno, kind, updated) VALUES (?, ?, ?)');
+  const update = db.prepare('UPDATE profiles SET kind = ?, updated = ? WHERE pno = ?');
   try {
-    for (const [pno, facts] of profiles) {
-      const kind = kindOf(facts);
-      insert.run([pno, kind, facts.updated]);
-      deltas.set(profilesKey(kind), (deltas.get(profilesKey(kind)) ?? 0) + 1);
+    for (const [pno, g] of grown) {
+      const earlier = g.from.flatMap((q) => old.get(q) ?? []);
+      let updated = g.added?.updated ?? '';
+      for (const e of earlier) if (e.updated > updated) updated = e.updated;
+      // no record is keyed in it (a merge made by records keyed elsewhere): no profile, as before
+      if (!updated) {
+        for (const q of [pno, ...g.from]) done.add(q);
+        continue;
+      }
+      const none = { firstPartyPerson: false, person: false, partnerOnly: true };
+      const kind = kindAfter(
+        g.added ?? none,
+        earlier.map((e) => e.kind)
+      );
+      if (!kind) continue;
+      for (const q of g.from) {
+        const e = old.get(q);
+        if (e && q !== pno) {
+          remove.run([q]);
+          count(e.kind, -1);
+        }
+        done.add(q);
+      }
+      done.add(pno);
+      // a profile that kept its number keeps its row, changed only where it changed
+      const own = g.from.includes(pno) ? old.get(pno) : undefined;
+      if (own?.kind === kind && own.updated === updated) continue;
+      if (own) {
+        update.run([kind, updated, pno]);
+        count(own.kind, -1);
+      } else insert.run([pno, kind, updated]);
+      count(kind, 1);
     }
   } finally {
+    remove.free();
     insert.free();
+    update.free();
   }
   addToCounts(db, deltas);
+  return done;
 }
 
 /** How many profiles the sandbox has, of each kind. */
