@@ -95,6 +95,28 @@ async function rebuilt(sb: Sandbox) {
   return table;
 }
 
+/** Rows keyed by a partner id alone, each id again in a later slice of the same file. */
+const partnerIdsAcrossSlices = () =>
+  ['partnerId,score'].concat(Array.from({ length: 4500 }, (_, i) => `R${i % 2100},${i}`)).join('\n') + '\n';
+
+/** Partner rows that bring a cookie with the email: prospects, each with a device. */
+const partnerCookies = () =>
+  ['email,ecid'].concat(Array.from({ length: 4500 }, (_, i) => `lead${i}@x.com,pc-${i}`)).join('\n') + '\n';
+
+/** Events on those devices: first-party records with no person-level id join prospects. */
+function prospectVisits(): string {
+  const lines = ['timestamp,eventType,ecid,crm'];
+  for (let i = 0; i < 4500; i += 2) lines.push(`${day(i)},web.pageView,pc-${i},`);
+  return lines.join('\n') + '\n';
+}
+
+/** A few emails on a great many cookies: graphs past the identity limit, whose identities are evicted. */
+function crowdedEmails(): string {
+  const lines = ['email,crm,phone,ecid,name,lastUpdated'];
+  for (let i = 0; i < 4500; i++) lines.push(`crowd${i % 20}@x.com,,,crowd-${i},Crowd ${i},${day(i)}`);
+  return lines.join('\n') + '\n';
+}
+
 describe('the profiles table kept by ingest', () => {
   it('is the table its records derive, for every kind of profile and across slices', async () => {
     const sb = await identitySandbox();
@@ -125,6 +147,39 @@ describe('the profiles table kept by ingest', () => {
     // every kind is there, so each path of the rule was taken
     const kinds = (await tableOf(sb)).counts.map((row) => String(row[0]));
     expect(kinds).toEqual(['profiles:anonymous', 'profiles:customer', 'profiles:prospect']);
+    sb.close();
+  });
+
+  it('is the table its records derive for partner ids met again, undecided prospects and evictions', async () => {
+    const sb = await identitySandbox();
+    await sb.createSchema({
+      name: 'Partner Scores',
+      class: 'profile',
+      fields: [
+        { path: 'partnerId', type: 'string', identity: { namespace: 'PartnerID', primary: true } },
+        { path: 'score', type: 'number' }
+      ]
+    });
+    await sb.createDataset({ name: 'Scores', schema: 'Partner Scores' });
+    await sb.createSchema({
+      name: 'Partner Cookie',
+      class: 'profile',
+      fields: [
+        { path: 'email', type: 'string', identity: { namespace: 'Email', primary: true } },
+        { path: 'ecid', type: 'string', identity: { namespace: 'ECID' } }
+      ]
+    });
+    await sb.createDataset({ name: 'Leads', schema: 'Partner Cookie', labels: ['THIRD_PARTY'] });
+    for (const [dataset, file] of [
+      ['Scores', partnerIdsAcrossSlices()],
+      ['Leads', partnerCookies()],
+      ['Events', prospectVisits()],
+      ['People', crowdedEmails()]
+    ] as const) {
+      const report = await sb.ingest(dataset, file);
+      expect(report.status, `${dataset}: ${JSON.stringify(report.errors.slice(0, 2))}`).toBe('success');
+      expect(await tableOf(sb)).toEqual(await rebuilt(sb));
+    }
     sb.close();
   });
 });

@@ -308,11 +308,12 @@ export class BatchWriter {
     // every profile the chunk changed: the graphs it restitched, the numbers they had before (one
     // merged away loses its row), and the profiles its records joined
     const touched = new Set([...numbers.values(), ...before.values()]);
-    // a key the restitch numbered is known, and so is a new one outside the graphs (a partner id: a
-    // profile of its own, numbered by itself); the others (old keys outside the graphs) are read
+    // a key the restitch numbered is known, and so is one outside the graphs new in this chunk (a
+    // partner id: a profile of its own, numbered by itself); the others (keys outside the graphs that
+    // earlier chunks or batches stored) are read
     const unnumbered: number[] = [];
     for (const k of this.keys) {
-      const n = numbers.get(k) ?? (k > this.before ? k : undefined);
+      const n = numbers.get(k) ?? (this.freshKeys.has(k) ? k : undefined);
       if (n === undefined) unnumbered.push(k);
       else touched.add(n);
     }
@@ -406,7 +407,7 @@ export class BatchWriter {
     }
     for (const p of numbers.values()) if (!grown.has(p)) grown.set(p, { from: [], added: undefined });
     for (const [key, facts] of this.keyFacts) {
-      const p = numbers.get(key) ?? (key > this.before ? key : undefined);
+      const p = numbers.get(key) ?? (this.freshKeys.has(key) ? key : undefined);
       if (p === undefined) continue;
       let g = grown.get(p);
       if (!g) grown.set(p, (g = { from: [], added: undefined }));
