@@ -117,19 +117,32 @@ function crowdedEmails(): string {
   return lines.join('\n') + '\n';
 }
 
+/** The identity tests' sandbox, with a dataset keyed by a partner id alone. */
+async function sandbox(): Promise<Sandbox> {
+  const sb = await identitySandbox();
+  await sb.createSchema({
+    name: 'Partner Scores',
+    class: 'profile',
+    fields: [
+      { path: 'partnerId', type: 'string', identity: { namespace: 'PartnerID', primary: true } },
+      { path: 'score', type: 'number' }
+    ]
+  });
+  await sb.createDataset({ name: 'Scores', schema: 'Partner Scores' });
+  return sb;
+}
+
+/** Ingests the file, then holds the kept table to a rebuild. */
+async function expectKeptAfter(sb: Sandbox, dataset: string, file: string): Promise<void> {
+  const report = await sb.ingest(dataset, file);
+  expect(report.status, `${dataset}: ${JSON.stringify(report.errors.slice(0, 2))}`).toBe('success');
+  expect(await tableOf(sb)).toEqual(await rebuilt(sb));
+}
+
 describe('the profiles table kept by ingest', () => {
   it('is the table its records derive, for every kind of profile and across slices', async () => {
-    const sb = await identitySandbox();
+    const sb = await sandbox();
     await sb.setDatasetLabels('Partners', ['THIRD_PARTY']);
-    await sb.createSchema({
-      name: 'Partner Scores',
-      class: 'profile',
-      fields: [
-        { path: 'partnerId', type: 'string', identity: { namespace: 'PartnerID', primary: true } },
-        { path: 'score', type: 'number' }
-      ]
-    });
-    await sb.createDataset({ name: 'Scores', schema: 'Partner Scores' });
     for (const [dataset, file] of [
       ['People', people()],
       ['Events', events()],
@@ -138,12 +151,8 @@ describe('the profiles table kept by ingest', () => {
       ['People', morePeople()],
       ['Events', logins()],
       ['Partners', partners()]
-    ] as const) {
-      const report = await sb.ingest(dataset, file);
-      expect(report.status, `${dataset}: ${JSON.stringify(report.errors.slice(0, 2))}`).toBe('success');
-      const kept = await tableOf(sb);
-      expect(kept).toEqual(await rebuilt(sb));
-    }
+    ] as const)
+      await expectKeptAfter(sb, dataset, file);
     // every kind is there, so each path of the rule was taken
     const kinds = (await tableOf(sb)).counts.map((row) => String(row[0]));
     expect(kinds).toEqual(['profiles:anonymous', 'profiles:customer', 'profiles:prospect']);
@@ -151,16 +160,7 @@ describe('the profiles table kept by ingest', () => {
   });
 
   it('is the table its records derive for partner ids met again, undecided prospects and evictions', async () => {
-    const sb = await identitySandbox();
-    await sb.createSchema({
-      name: 'Partner Scores',
-      class: 'profile',
-      fields: [
-        { path: 'partnerId', type: 'string', identity: { namespace: 'PartnerID', primary: true } },
-        { path: 'score', type: 'number' }
-      ]
-    });
-    await sb.createDataset({ name: 'Scores', schema: 'Partner Scores' });
+    const sb = await sandbox();
     await sb.createSchema({
       name: 'Partner Cookie',
       class: 'profile',
@@ -175,11 +175,8 @@ describe('the profiles table kept by ingest', () => {
       ['Leads', partnerCookies()],
       ['Events', prospectVisits()],
       ['People', crowdedEmails()]
-    ] as const) {
-      const report = await sb.ingest(dataset, file);
-      expect(report.status, `${dataset}: ${JSON.stringify(report.errors.slice(0, 2))}`).toBe('success');
-      expect(await tableOf(sb)).toEqual(await rebuilt(sb));
-    }
+    ] as const)
+      await expectKeptAfter(sb, dataset, file);
     sb.close();
   });
 });
