@@ -39,13 +39,7 @@ interface IdentityTally {
 
 export type WriteOutcome = 'stored' | 'claimed';
 
-/** Adds a record's or a key's facts to its key's or its profile's (a copy: `more` stays as it is). */
-function foldFacts(into: Map<number, ProfileFacts>, at: number, more: ProfileFacts): void {
-  const had = into.get(at);
-  if (!had) into.set(at, { ...more });
-  else addProfileFacts(had, more);
-}
-
+/** Adds a record's or a key's facts to its key's or its profile's. */
 function addProfileFacts(into: ProfileFacts, more: ProfileFacts): void {
   addFacts(into, more);
   if (more.updated > into.updated) into.updated = more.updated;
@@ -189,12 +183,17 @@ export class BatchWriter {
   }
 
   private keepFacts(key: IdentityTally, ts: string, person: boolean): void {
-    const facts = recordFacts({
-      person,
-      partner: this.partner,
-      keyedByPartner: PARTNER_KEY_TYPES.includes(key.ns.type)
-    });
-    foldFacts(this.keyFacts, key.iid, { ...facts, updated: ts });
+    const facts = {
+      ...recordFacts({
+        person,
+        partner: this.partner,
+        keyedByPartner: PARTNER_KEY_TYPES.includes(key.ns.type)
+      }),
+      updated: ts
+    };
+    const had = this.keyFacts.get(key.iid);
+    if (had) addProfileFacts(had, facts);
+    else this.keyFacts.set(key.iid, facts);
   }
 
   private keepFresh(iid: number, data: readonly unknown[], ts: string): void {
@@ -313,7 +312,7 @@ export class BatchWriter {
     // earlier chunks or batches stored) are read
     const unnumbered: number[] = [];
     for (const k of this.keys) {
-      const n = numbers.get(k) ?? (this.freshKeys.has(k) ? k : undefined);
+      const n = this.profileOfKey(k, numbers);
       if (n === undefined) unnumbered.push(k);
       else touched.add(n);
     }
@@ -373,6 +372,14 @@ export class BatchWriter {
   }
 
   /**
+   * The profile a key of this chunk's records is in, when the chunk knows it without a read: the
+   * number the restitch gave it, or, outside the graphs, its own number if it is new in this chunk.
+   */
+  private profileOfKey(key: number, numbers: Map<number, number>): number | undefined {
+    return numbers.get(key) ?? (this.freshKeys.has(key) ? key : undefined);
+  }
+
+  /**
    * The chunk's profiles whose records are the records of the profiles they were plus records of this
    * chunk: new graphs, graphs that grew, graphs that merged. Not a graph with an identity of a profile
    * that split (some of its identities numbered elsewhere, or not restitched), nor a profile whose
@@ -407,7 +414,7 @@ export class BatchWriter {
     }
     for (const p of numbers.values()) if (!grown.has(p)) grown.set(p, { from: [], added: undefined });
     for (const [key, facts] of this.keyFacts) {
-      const p = numbers.get(key) ?? (this.freshKeys.has(key) ? key : undefined);
+      const p = this.profileOfKey(key, numbers);
       if (p === undefined) continue;
       let g = grown.get(p);
       if (!g) grown.set(p, (g = { from: [], added: undefined }));

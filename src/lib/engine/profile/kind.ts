@@ -135,6 +135,7 @@ export function kindSql(partner: string, where?: string): string {
 /** How many profiles there are: the graphs that key a record of a profile-enabled dataset, as kindSql's rows. */
 /** One row per profile: its number (comp), its kind and when it was last updated. */
 export function profileKinds(db: Database, where?: Query): Query {
+  // ingest and the profiles table also run on a bare connection (no sandbox registered it)
   registerKindFunction(db);
   const partner = partnerDatasetIds(db);
   const whereParams = Array.isArray(where?.params) ? where.params : [];

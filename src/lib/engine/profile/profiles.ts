@@ -104,6 +104,9 @@ export interface ProfileGrowth {
   added: ProfileFacts | undefined;
 }
 
+/** What no records say: folded into another's facts, it changes nothing. */
+const NO_RECORDS: KindFacts = { firstPartyPerson: false, person: false, partnerOnly: true };
+
 /**
  * Writes the rows of profiles that only grew or merged (ingest: a graph's new records, no split), from
  * the rows they replace and what the new records say, without reading any record. Returns the numbers
@@ -138,9 +141,8 @@ export function growProfiles(db: Database, grown: ReadonlyMap<number, ProfileGro
         for (const q of [pno, ...g.from]) done.add(q);
         continue;
       }
-      const none = { firstPartyPerson: false, person: false, partnerOnly: true };
       const kind = kindAfter(
-        g.added ?? none,
+        g.added ?? NO_RECORDS,
         earlier.map((e) => e.kind)
       );
       if (!kind) continue;
