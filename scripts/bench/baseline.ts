@@ -38,3 +38,89 @@ export function bareInsert(Papa: Papa, db: SqlDb, text: string): number {
 export function bareScan(db: SqlDb, predicate: string): number {
   return Number(db.exec(`SELECT count(*) FROM t WHERE ${predicate}`)[0].values[0][0]);
 }
+
+/** The identity columns of the bench file, in order: every row has these three (./files.ts). */
+const IDENTITY_COLUMNS = ['Email', 'CRMID', 'Phone'];
+
+/**
+ * The least a CDP stores of a row when its records and identities are rows of sql.js, with none of
+ * its rules: the record, each of its three identities found or added through a unique (namespace,
+ * value) index, and a link from each identity to the record. No validation, dedupe, stitching,
+ * profiles or audience snapshot. Against the bare insert, it says what such storage costs by itself
+ * (docs/PERFORMANCE.md, "The floor"). Into an empty database; returns the rows.
+ */
+export function storageFloor(Papa: Papa, db: SqlDb, text: string): number {
+  db.run(`CREATE TABLE records (rid INTEGER PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE identities (iid INTEGER PRIMARY KEY, ns TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (ns, value));
+    CREATE TABLE links (iid INTEGER NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (iid, rid)) WITHOUT ROWID;`);
+  const record = db.prepare('INSERT INTO records VALUES (?, ?)');
+  const find = db.prepare('SELECT iid FROM identities WHERE ns = ? AND value = ?');
+  const add = db.prepare('INSERT INTO identities VALUES (?, ?, ?)');
+  const link = db.prepare('INSERT INTO links VALUES (?, ?)');
+  let rid = 0;
+  let iid = 0;
+  db.run('BEGIN');
+  const n = eachRow(Papa, text, (c) => {
+    record.run([++rid, JSON.stringify(c)]);
+    for (let k = 0; k < IDENTITY_COLUMNS.length; k++) {
+      find.bind([IDENTITY_COLUMNS[k], c[k]]);
+      let id = find.step() ? Number(find.get()[0]) : 0;
+      find.reset();
+      if (!id) add.run([(id = ++iid), IDENTITY_COLUMNS[k], c[k]]);
+      link.run([id, rid]);
+    }
+  });
+  for (const s of [record, find, add, link]) s.free();
+  db.run('COMMIT');
+  return n;
+}
+
+/**
+ * The same floor with the identities out of SQLite (a JavaScript Map each, held in memory, saved
+ * nowhere) and, in place of the links, the row every profile needs for audiences: the record, and a
+ * snapshot row of typed columns keyed by the profile. What is left if only the records and the
+ * snapshot stay rows of sql.js. Into an empty database; returns the rows.
+ */
+export function snapshotFloor(Papa: Papa, db: SqlDb, text: string): number {
+  db.run(`CREATE TABLE records (rid INTEGER PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE snapshot (pid INTEGER PRIMARY KEY, email TEXT, crm TEXT, phone TEXT, first TEXT, last TEXT,
+      city TEXT, state TEXT, tier TEXT, balance REAL, advisor INTEGER);`);
+  const record = db.prepare('INSERT INTO records VALUES (?, ?)');
+  const snapshot = db.prepare('INSERT OR REPLACE INTO snapshot VALUES (?,?,?,?,?,?,?,?,?,?,?)');
+  const identities = IDENTITY_COLUMNS.map(() => new Map<string, number>());
+  let rid = 0;
+  let iid = 0;
+  db.run('BEGIN');
+  const n = eachRow(Papa, text, (c) => {
+    record.run([++rid, JSON.stringify(c)]);
+    let profile = 0;
+    for (const [k, known] of identities.entries()) {
+      let id = known.get(c[k]);
+      if (!id) known.set(c[k], (id = ++iid));
+      profile ||= id;
+    }
+    snapshot.run([profile, ...c.slice(0, 8), Number(c[8]), c[9] === 'true' ? 1 : 0]);
+  });
+  record.free();
+  snapshot.free();
+  db.run('COMMIT');
+  return n;
+}
+
+/** Each data row of the file (the header skipped), as papaparse's step gives it. Returns the rows. */
+function eachRow(Papa: Papa, text: string, row: (c: string[]) => void): number {
+  let n = 0;
+  Papa.parse<string[]>(text, {
+    skipEmptyLines: true,
+    step: (r) => {
+      if (n++ > 0) row(r.data);
+    }
+  });
+  return n - 1;
+}
+
+/** The floors as the bench's steps name them, in the order it runs them. */
+export const FLOORS = [
+  ['floor: record, identities and links as sql.js rows, no rules', storageFloor],
+  ['floor: record and snapshot as sql.js rows, identities in memory, no rules', snapshotFloor]
+] as const;

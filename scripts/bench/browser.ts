@@ -140,6 +140,8 @@ export async function browserSuite(
       ms: ingestA.maxGap,
       budget: { maxMs: 500 }
     });
+    for (const f of await bench((api) => api.floors('first.csv')))
+      add({ ...f, baseline: { what: 'bare insert', ms: bareA.insertMs }, budget: null });
     const first = await bench((api) => api.evaluate());
     add({
       step: 'first audience evaluation after the upload',

@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import Papa from 'papaparse';
 import { configureSqlJs, openDatabase, type Database } from '../../src/lib/engine/db/sqlite';
 import { installWireHandlers, type EngineHost } from '../../src/lib/worker/wire';
-import { bareInsert, bareScan } from './baseline';
+import { FLOORS, bareInsert, bareScan } from './baseline';
 import { BARE_PREDICATE, RULE, crmIdOf, emailOf } from './files';
 
 installWireHandlers();
@@ -43,6 +43,20 @@ const api = {
       scans.push(s.ms);
     }
     return { insertMs: insert.ms, rows: insert.out, scanMs: median(scans), count };
+  },
+  /** Each floor (./baseline.ts) into a database of its own, closed after. */
+  async floors(url: string) {
+    const text = await (await fetch(url)).text();
+    const out: { step: string; ms: number }[] = [];
+    for (const [step, floor] of FLOORS) {
+      const db = await openDatabase();
+      try {
+        out.push({ step, ms: (await clock(() => Promise.resolve(floor(Papa, db, text)))).ms });
+      } finally {
+        db.close();
+      }
+    }
+    return out;
   },
   open: (template: 'securfinancial') => engine.open({ template }),
   /** The file as a Blob, as a picked file reaches the worker; the longest gap between progress calls. */

@@ -4,7 +4,7 @@ import { openDatabase, type Database as SqlDb } from '../../src/lib/engine/db/sq
 import { openSandbox } from '../../src/lib/engine/index';
 import { collectStageTimes, stageTimes } from '../../src/lib/engine/ingest/stages';
 import type { BatchReport, Sandbox } from '../../src/lib/engine/types';
-import { bareInsert, bareScan } from './baseline';
+import { FLOORS, bareInsert, bareScan } from './baseline';
 import { BARE_PREDICATE, RULE, crmIdOf, emailOf, firstFile, secondFile } from './files';
 import { PeakMemory } from './memory';
 import { refused, type Measurement } from './table';
@@ -97,7 +97,7 @@ async function fileSteps(
   rows: number,
   step: { bare: string; ingest: string; maxRatio: number },
   add: Add
-): Promise<{ ms: number; out: BatchReport } | null> {
+): Promise<{ ms: number; out: BatchReport; bareMs: number } | null> {
   const bare = await timed(() => bareInsert(Papa, bareDb, file));
   add({ step: step.bare, ms: bare.ms, ...bare.peak, budget: null });
   collectStageTimes();
@@ -125,14 +125,16 @@ async function fileSteps(
     note: `${fmt(recordsMatched)} records matched, ${fmt(profilesCreated)} profiles new, ${fmt(profilesAfter ?? 0)} after; ${stagesNote()}`
   });
   collectStageTimes(false);
-  return ingest;
+  return { ...ingest, bareMs: bare.ms };
 }
 
 /** The first file and the evaluations after it. Returns the ingest's time. */
 async function firstFileSteps(sb: Sandbox, bareDb: SqlDb, rows: number, add: Add): Promise<number> {
   const steps = { bare: 'bare insert, first file', ingest: 'ingest first file', maxRatio: 3 };
-  const ingest = await fileSteps(sb, bareDb, firstFile(rows), rows, steps, add);
+  const file = firstFile(rows);
+  const ingest = await fileSteps(sb, bareDb, file, rows, steps, add);
   if (!ingest) throw new Error('the first file did not fit in a sandbox: nothing after it can be measured');
+  await floorSteps(file, ingest.bareMs, add);
   const { scan, count } = await evaluation(sb, bareDb, 'first audience evaluation after the upload', add);
   const later: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -147,6 +149,19 @@ async function firstFileSteps(sb: Sandbox, bareDb: SqlDb, rows: number, add: Add
     budget: { maxRatio: 3 }
   });
   return ingest.ms;
+}
+
+/** The floors (./baseline.ts): per-row storage in sql.js with no rules, against the same bare insert. */
+async function floorSteps(file: string, bareMs: number, add: Add): Promise<void> {
+  for (const [step, floor] of FLOORS) {
+    const db = await openDatabase();
+    try {
+      const r = await timed(() => floor(Papa, db, file));
+      add({ step, ms: r.ms, ...r.peak, baseline: { what: 'bare insert', ms: bareMs }, budget: null });
+    } finally {
+      db.close();
+    }
+  }
 }
 
 /** The second file (half its rows matching), and an evaluation over both. */
