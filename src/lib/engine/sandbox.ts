@@ -366,7 +366,9 @@ export class SqlSandbox implements Sandbox {
           db: this.db,
           namespaces: this.nsMap(),
           blocked: blockedSet(settings),
-          defaultCountry: settings.defaultCountry
+          defaultCountry: settings.defaultCountry,
+          // a run knows how many records it makes: one that will not fit is refused after its first
+          expectedRows: run.settings.count
         },
         ds,
         schema,

@@ -24,6 +24,7 @@ import { jsonReader, ndjsonReader } from './json';
 import { countProfiles } from '../profile/profiles';
 import type { RecordReader } from './reader';
 import { MAX_IDENTITIES_PER_RECORD, RowMapper, type MappedRow } from './rowMapper';
+import { SizeWatch } from './sandboxSize';
 import { timed, timedAsync } from './stages';
 import { isTextStream, NotUtf8Error, textChunks, totalBytesOf, type TextStream } from './source';
 
@@ -37,31 +38,11 @@ export interface IngestContext {
   defaultCountry?: string;
   /** The size a sandbox may reach: MAX_SANDBOX_BYTES, the most that can be saved and opened again */
   maxBytes?: number;
-}
-
-/** The database's size as it would be saved. */
-function sandboxBytes(db: Database): number {
-  const n = (pragma: string) => Number(db.exec(`PRAGMA ${pragma}`)[0]?.values[0]?.[0] ?? 0);
-  return n('page_count') * n('page_size');
-}
-
-const MIB = 2 ** 20;
-/** Left free by ingest under the limit: the batch's own row, audiences, activation files after it. */
-const HEADROOM = 8 * MIB;
-
-/**
- * A sandbox past the limit would be saved, but refused when the page is opened again: the batch that
- * would take it there stops and keeps nothing, and says so.
- */
-function tooBig(row: number, limit: number): RowError {
-  return {
-    row,
-    code: 'SANDBOX_FULL',
-    message:
-      `The upload stopped at row ${row}: it would make this sandbox larger than ${Math.round(limit / MIB).toLocaleString('en-US')} MiB, ` +
-      'the most a sandbox can be and still be saved and opened again (the whole database is held in memory). ' +
-      'Nothing of it was kept. Upload a smaller file, or delete batches this sandbox no longer needs.'
-  };
+  /**
+   * The rows the input will have, when known before it is read (a generated run): a batch that will
+   * not fit is then refused after its first rows, not minutes later when the sandbox is full.
+   */
+  expectedRows?: number;
 }
 
 function readerFor(format: Format): RecordReader {
@@ -151,6 +132,7 @@ export async function ingestFile(
     seq
   );
   db.run('BEGIN');
+  const size = new SizeWatch(db, maxBytes, ctx.expectedRows);
   // A chunk's rows are mapped, then stored: the same order of writes as row by row, and each stage's
   // time can be read off the clock once a chunk (./stages.ts)
   const take = (records: ReturnType<RecordReader['push']>) => {
@@ -199,10 +181,8 @@ export async function ingestFile(
       for (let at = 0; at < records.length || at === 0; at += STITCH_SLICE) {
         take(records.slice(at, at + STITCH_SLICE));
         timed('stitch', () => writer.flush());
-        if (sandboxBytes(db) > maxBytes - HEADROOM) {
-          fileError = tooBig(rowsRead, maxBytes);
-          break;
-        }
+        fileError = size.check(rowsRead);
+        if (fileError) break;
         const done = Math.min(1, (at + STITCH_SLICE) / Math.max(1, records.length));
         const bytes = Math.round(bytesBefore + (chunk.bytes - bytesBefore) * done);
         opts.onProgress?.({ rows: rowsRead, bytes, totalBytes });
@@ -230,7 +210,7 @@ export async function ingestFile(
     const { status } = batchStatus({ rowsRead, rowsFailed: bad.rowsFailed, cancelled, fileError, threshold });
     if (status === 'partial' || status === 'success') {
       timed('stitch', () => writer.flush());
-      if (sandboxBytes(db) > maxBytes - HEADROOM) fileError = tooBig(rowsRead, maxBytes);
+      fileError = size.check(rowsRead);
       timed('finish', () => {
         profilesTouched = writer.profilesTouched();
         outcome = writer.profileOutcome();
