@@ -205,6 +205,15 @@ test('loyal customers go to Braze keyed by their persistent profile ids', async 
   for (const row of rows) expect(row[0]).toMatch(/^pf-/);
   expect(new Set(rows.map((r) => r[0])).size).toBe(rows.length);
 
+  // the next activation starts its own mapping: Braze's attributes are not sent to Amplitude unasked
+  await button(page, 'Start a new activation').click();
+  await expect(stepHeading(page, 'Choose a destination')).toBeVisible();
+  await page.getByRole('radio', { name: 'Amplitude', exact: true }).check();
+  await next(page, 'Choose audiences');
+  await page.getByRole('checkbox', { name: 'Loyal customers', exact: true }).check();
+  await next(page, 'Map identities and attributes');
+  await expect(page.getByRole('checkbox', { name: 'calc.lifetimeRevenue', exact: true })).not.toBeChecked();
+
   // external_id is the member's persistent profile id: the Profiles screen finds the same profile by it
   const [externalId, email] = rows.find((r) => r[1] !== '') ?? rows[0];
   await expectSaved(page);
