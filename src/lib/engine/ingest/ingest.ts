@@ -24,6 +24,7 @@ import { jsonReader, ndjsonReader } from './json';
 import { countProfiles } from '../profile/profiles';
 import type { RecordReader } from './reader';
 import { MAX_IDENTITIES_PER_RECORD, RowMapper, type MappedRow } from './rowMapper';
+import { ProgressListener } from './progress';
 import { SizeWatch } from './sandboxSize';
 import { timed, timedAsync } from './stages';
 import { isTextStream, NotUtf8Error, textChunks, totalBytesOf, type TextStream } from './source';
@@ -57,6 +58,17 @@ function checkOptions(schema: Schema, opts: IngestOptions): number {
   if (opts.format !== undefined && !['csv', 'json', 'ndjson'].includes(opts.format)) {
     throw invalid('format is "csv", "json" or "ndjson".', { format: opts.format });
   }
+  if (opts.fileName !== undefined && (typeof opts.fileName !== 'string' || opts.fileName.length > 500))
+    throw invalid('fileName is the text batch monitoring shows, at most 500 characters.', {
+      option: 'fileName'
+    });
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function')
+    throw invalid('onProgress is a function called with each progress update.', { option: 'onProgress' });
+  if (
+    opts.signal !== undefined &&
+    (typeof opts.signal !== 'object' || opts.signal === null || typeof opts.signal.aborted !== 'boolean')
+  )
+    throw invalid('signal is an AbortSignal (new AbortController().signal).', { option: 'signal' });
   if (opts.mapping !== undefined) {
     if (typeof opts.mapping !== 'object' || opts.mapping === null)
       throw invalid('mapping maps source columns to field paths.');
@@ -131,6 +143,7 @@ export async function ingestFile(
     schema.class === 'profile',
     seq
   );
+  const progress = new ProgressListener(opts.onProgress);
   db.run('BEGIN');
   const size = new SizeWatch(db, maxBytes, ctx.expectedRows);
   // A chunk's rows are mapped, then stored: the same order of writes as row by row, and each stage's
@@ -185,7 +198,7 @@ export async function ingestFile(
         if (fileError) break;
         const done = Math.min(1, (at + STITCH_SLICE) / Math.max(1, records.length));
         const bytes = Math.round(bytesBefore + (chunk.bytes - bytesBefore) * done);
-        opts.onProgress?.({ rows: rowsRead, bytes, totalBytes });
+        progress.tell({ rows: rowsRead, bytes, totalBytes });
         await tick();
         if (opts.signal?.aborted) {
           cancelled = true;
@@ -259,7 +272,8 @@ export async function ingestFile(
       message: `${capped} record(s) held more than ${MAX_IDENTITIES_PER_RECORD} linking identities: the ${MAX_IDENTITIES_PER_RECORD} of highest namespace priority were linked, the others kept as attributes only.`
     });
   }
-  opts.onProgress?.({ rows: rowsRead, bytes: totalBytes, totalBytes });
+  progress.tell({ rows: rowsRead, bytes: totalBytes, totalBytes });
+  if (progress.failure) warnings.push(progress.failure);
   const report: BatchReport = {
     batchId: newId('batch'),
     dataset: dataset.name,
@@ -277,12 +291,19 @@ export async function ingestFile(
     finishedAt: nowIso(),
     profilesTouched,
     ...outcome,
-    profilesAfter: timed('finish', () => countProfiles(db))
+    profilesAfter: 0
   };
-  timed('finish', () => {
-    saveBatch(db, seq, dataset.id, report);
-    if (status !== 'failed' && status !== 'cancelled') db.run('COMMIT');
-  });
+  try {
+    timed('finish', () => {
+      report.profilesAfter = countProfiles(db);
+      saveBatch(db, seq, dataset.id, report);
+      if (status !== 'failed' && status !== 'cancelled') db.run('COMMIT');
+    });
+  } catch (e) {
+    // never left open: a transaction still running would refuse every later write and the save
+    rollback(db);
+    throw e;
+  }
   return report;
 }
 
