@@ -191,7 +191,7 @@ describe('activation against hostile or stale input', () => {
     sb.close();
   });
 
-  it('exports nothing from a saved activation one of whose audiences is gone', async () => {
+  it('keeps an audience a saved activation sends until the activation is deleted', async () => {
     const sb = await people();
     await sb.createAudience({ name: 'Gold2', rule: 'tier = "gold"' });
     const flow = await sb.createActivationFlow({
@@ -201,9 +201,18 @@ describe('activation against hostile or stale input', () => {
       mode: 'full',
       everyMinutes: 60
     });
+    // before, the audience went and the flow failed; once another audience took the name, the flow
+    // sent that one's members instead
+    await expect(sb.deleteAudience('gold2')).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: `Audience "Gold2" is sent by a saved activation to s3-csv (${flow.id}): delete it first, then the audience.`
+    });
+    expect((await sb.audiences()).map((a) => a.name)).toContain('Gold2');
+    const { results } = await sb.runActivationFlow(flow.id);
+    expect(results.map((r) => r.status)).toEqual(['exported', 'exported']);
+    await sb.deleteActivationFlow(flow.id);
     await sb.deleteAudience('Gold2');
-    await expect(sb.runActivationFlow(flow.id)).rejects.toMatchObject({ code: 'not_found' });
-    expect(await sb.activationRuns()).toEqual([]);
+    expect((await sb.audiences()).map((a) => a.name)).not.toContain('Gold2');
     sb.close();
   });
 

@@ -4,7 +4,7 @@
    the worker, whether or not the method awaits anything. */
 import { activate, reviewActivation } from './activation/activate';
 import { findDestination, listDestinations, updateDestination } from './activation/destinations';
-import { deleteFlow, insertFlow, listFlows, runFlow } from './activation/flows';
+import { deleteFlow, insertFlow, listFlows, refuseIfSent, runFlow } from './activation/flows';
 import { listRuns, runFile } from './activation/runs';
 import { findDataset, insertDataset, listDatasets, setDatasetLabels } from './catalog/datasets';
 import { getNamespace, insertNamespace, listNamespaces } from './catalog/namespaces';
@@ -21,6 +21,7 @@ import {
   audienceMembers,
   audienceOverlap,
   deleteAudience,
+  findAudience,
   evaluateRule,
   insertAudience,
   listAudiences
@@ -223,6 +224,7 @@ export class SqlSandbox implements Sandbox {
     return insertAudience(this.db, def);
   }
   async deleteAudience(audience: string): Promise<void> {
+    refuseIfSent(this.db, findAudience(this.db, audience).name);
     return deleteAudience(this.db, audience);
   }
   async audienceOverlap(audience: string): Promise<AudienceOverlap[]> {

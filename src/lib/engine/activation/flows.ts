@@ -88,6 +88,20 @@ export function insertFlow(
   return findFlow(db, id);
 }
 
+/**
+ * An audience a saved activation sends cannot be deleted: the flow would fail on its next run, or, once
+ * another audience took the name, send that one's members to the destination instead.
+ */
+export function refuseIfSent(db: Database, audience: string): void {
+  const flows = listFlows(db).filter((f) => f.audiences.includes(audience));
+  if (flows.length === 0) return;
+  const which = flows.map((f) => `to ${f.destination} (${f.id})`).join(', ');
+  throw invalid(
+    `Audience "${audience}" is sent by ${flows.length === 1 ? 'a saved activation' : `${flows.length} saved activations`} ${which}: delete ${flows.length === 1 ? 'it' : 'them'} first, then the audience.`,
+    { audience, flows: flows.map((f) => f.id) }
+  );
+}
+
 export function deleteFlow(db: Database, id: string): void {
   run(db, { sql: 'DELETE FROM activation_flows WHERE id = ?', params: [findFlow(db, id).id] });
 }
