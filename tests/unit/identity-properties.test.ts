@@ -113,7 +113,7 @@ const JUNK = ['', 'null', 'undefined', '-1', '0', 'anonymous', 'unknown', 'test@
 
 function isJunkValue(v: Val): boolean {
   const t = String(v).trim().toLowerCase();
-  return JUNK.includes(t) || /^[0\s_.:-]*$/.test(t);
+  return JUNK.includes(t) || /^[0\s_.:()+-]*$/.test(t);
 }
 
 function normal(slot: string, v: Val): string {
@@ -305,6 +305,8 @@ const junkArb: fc.Arbitrary<Val> = fc.oneof(
         '0000',
         '00000000',
         '00000000-0000-0000-0000-000000000000',
+        '(000) 000-0000',
+        '+000.000.0000',
         'anonymous',
         'unknown',
         'test@test.com'

@@ -317,6 +317,21 @@ describe('through a sandbox', () => {
     expect(sent.rows[0][0]).toBe(1);
   });
 
+  it('an all-zero phone in any spelling links no one', async () => {
+    const sb = await sandbox();
+    // before, "(000) 000-0000" and "+1 000 000 0000" both became +10000000000 and joined a and b
+    const report = await sb.ingest(
+      'Accounts',
+      'email,phone\na@x.com,(000) 000-0000\nb@x.com,+1 000 000 0000\nc@x.com,000-000-0000\nd@x.com,+44 0000 000000\n'
+    );
+    expect(report).toMatchObject({ status: 'success', rowsIngested: 4 });
+    const ids = await Promise.all(['a', 'b', 'c', 'd'].map((p) => sb.profile('Email', `${p}@x.com`)));
+    expect(new Set(ids.map((p) => p!.profileId)).size).toBe(4);
+    const phones = await sb.query(`SELECT count(*) FROM identities WHERE ns = 'Phone'`);
+    expect(phones.rows[0][0]).toBe(0);
+    expect(await sb.profile('Phone', '+10000000000')).toBeNull();
+  });
+
   it('a lookup reads a national number in the sandbox default country', async () => {
     const sb = await sandbox();
     await sb.ingest('Accounts', 'email,phone\nuk@x.com,+44 20 7946 0958\n');

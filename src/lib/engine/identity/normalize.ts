@@ -23,12 +23,18 @@ export function isKnownIdentity(ns: Pick<Namespace, 'linksRecords' | 'type'> | u
   return ns !== undefined && ns.linksRecords && !ANONYMOUS_TYPES.has(ns.type);
 }
 
-// Empty, whitespace and every all-zero id (0000, 00000000-0000-0000-0000-000000000000) are always junk.
-const ALL_ZERO = /^[0\s._:-]*$/;
+// Empty, whitespace and every all-zero id (0000, 00000000-0000-0000-0000-000000000000, (000) 000-0000)
+// are always junk.
+const ALL_ZERO = /^[0\s._:()+-]*$/;
+// So is a phone whose number after its country code is all zeros: "(000) 000-0000" and "+1 000 000
+// 0000" both normalise to +10000000000, which the pattern above no longer sees as zeros, and linked
+// every record that had it into one profile.
+const ALL_ZERO_PHONE = /^\+[1-9]\d{0,2}0+$/;
 
+/** Whether an identity value, as read or as normalised, never identifies anyone. */
 export function isJunk(value: string, blocked: ReadonlySet<string>): boolean {
   const v = value.trim().toLowerCase();
-  return ALL_ZERO.test(v) || blocked.has(v);
+  return ALL_ZERO.test(v) || ALL_ZERO_PHONE.test(v) || blocked.has(v);
 }
 
 /** An ISO 3166 alpha-2 code libphonenumber knows, upper-cased, or null. */
