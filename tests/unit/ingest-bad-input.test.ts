@@ -269,6 +269,29 @@ describe('CSV', () => {
     expect(report).toMatchObject({ status: 'success', format: 'csv' });
   });
 
+  it('a mapping keyed by the header as written, padded or in another case, still maps the column', async () => {
+    const sb = await sandbox();
+    // before, the header was read trimmed and the mapping looked up as written: the email was dropped
+    const report = await sb.ingest('Contacts', ' Mail ,NAME\na@x.com,Ann\n', {
+      mapping: { ' Mail ': 'email', name: 'name' }
+    });
+    expect(report).toMatchObject({ status: 'success', rowsIngested: 1 });
+    expect(report.warnings).toEqual([]);
+    expect(await attrs(sb, 'a@x.com')).toEqual({ email: 'a@x.com', name: 'Ann' });
+  });
+
+  it('a mapping key no column of the file has is a warning naming it', async () => {
+    const sb = await sandbox();
+    const report = await sb.ingest('Contacts', 'email,name\na@x.com,Ann\n', {
+      mapping: { Surname: 'name' }
+    });
+    expect(report.status).toBe('success');
+    expect(report.warnings.map((w) => [w.code, w.column])).toEqual([['MAPPING_UNUSED', 'Surname']]);
+    expect(report.warnings[0].message).toBe(
+      'The mapping sends "Surname" to "name", but the file has no such column: nothing was stored from it.'
+    );
+  });
+
   it('a file that is not UTF-8 is not stored with replacement characters', async () => {
     const sb = await sandbox();
     const latin1 = new Uint8Array([...new TextEncoder().encode('email,name\nl@x.com,Ren'), 0xe9, 0x0a]);

@@ -219,6 +219,7 @@ export async function ingestFile(
           fileError = { row: 0, code: 'EMPTY_FILE', message: 'The file has no data rows.' };
       }
       if (reader) for (const column of reader.columns()) mapper.resolve(column);
+      mapper.unusedMappings();
     }
     const { status } = batchStatus({ rowsRead, rowsFailed: bad.rowsFailed, cancelled, fileError, threshold });
     if (status === 'partial' || status === 'success') {

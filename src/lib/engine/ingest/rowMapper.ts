@@ -60,6 +60,11 @@ export class RowMapper {
   /** Whether two source columns feed one field: only then can a row give a field two values */
   private collisions = false;
   private phoneWarnings = 0;
+  /** The mapping's source columns as the file's header is read (trimmed), then in any case */
+  private readonly mappedAs = new Map<string, string>();
+  private readonly mappedLower = new Map<string, string>();
+  /** The mapping's keys a column of the file matched */
+  private readonly mappingUsed = new Set<string>();
 
   constructor(private readonly o: MapperOptions) {
     const fields = o.schema.fields;
@@ -69,14 +74,47 @@ export class RowMapper {
     this.identityFields = fields.filter((f) => f.identity);
     this.required = fields.filter((f) => f.required);
     this.primaryField = this.identityFields.find((f) => f.identity?.primary);
+    for (const key of Object.keys(o.mapping ?? {})) {
+      const k = key.trim();
+      if (!this.mappedAs.has(k)) this.mappedAs.set(k, key);
+      if (!this.mappedLower.has(k.toLowerCase())) this.mappedLower.set(k.toLowerCase(), key);
+    }
+  }
+
+  /**
+   * The mapping's key for a column: as written, else as the header is read (trimmed: a mapping keyed
+   * " Email " meets the column "Email"), else in any case, as a column meets a field's path.
+   */
+  private mappingKey(column: string): string | undefined {
+    const m = this.o.mapping;
+    if (!m) return undefined;
+    if (Object.hasOwn(m, column)) return column;
+    const c = column.trim();
+    return this.mappedAs.get(c) ?? this.mappedLower.get(c.toLowerCase());
+  }
+
+  /**
+   * Warnings for the mapping's keys no column of the file matched: what they name was not stored
+   * from them. Called once the file's columns are all known.
+   */
+  unusedMappings(): void {
+    for (const key of Object.keys(this.o.mapping ?? {}))
+      if (!this.mappingUsed.has(key))
+        this.warnings.push({
+          row: 0,
+          column: key,
+          code: 'MAPPING_UNUSED',
+          message: `The mapping sends "${key}" to "${this.o.mapping![key]}", but the file has no such column: nothing was stored from it.`
+        });
   }
 
   /** The field a source column feeds: a mapping's target, else the path of that name (any case). */
   resolve(column: string): FieldDef | null {
     let field = this.columnOf.get(column);
     if (field !== undefined) return field;
-    const mapped =
-      this.o.mapping && Object.hasOwn(this.o.mapping, column) ? this.o.mapping[column] : undefined;
+    const key = this.mappingKey(column);
+    if (key !== undefined) this.mappingUsed.add(key);
+    const mapped = key !== undefined ? this.o.mapping![key] : undefined;
     field =
       (mapped !== undefined
         ? this.byPath.get(mapped)
