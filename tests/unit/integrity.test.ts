@@ -196,6 +196,28 @@ describe('batches and what is stored agree', () => {
     expect((await sb.profile('Email', 'ann@example.com'))!.events).toHaveLength(3);
   });
 
+  it('copies of rows interleaved with others are claimed and added one by one, each copy counted', async () => {
+    const sb = await contacts();
+    const x = 'x@example.com,Xi';
+    const y = 'y@example.com,Yu';
+    const file = (lines: string[]) => `email,name\n${lines.join('\n')}\n`;
+    const first = await sb.ingest('Contacts', file([x, y, x, 'a@example.com,A', x, y]));
+    expect(first).toMatchObject({ rowsIngested: 6, rowsAlreadyStored: 0 });
+    // three of its five x were stored before, one of its y: those are claimed, the rest are new copies
+    const second = await sb.ingest('Contacts', file([x, 'b@example.com,B', x, y, x, x, x]));
+    expect(second).toMatchObject({ rowsIngested: 7, rowsAlreadyStored: 4 });
+    const copies = await sb.query(
+      'SELECT count(*), max(occurrence) FROM records GROUP BY hash HAVING count(*) > 1 ORDER BY 1'
+    );
+    expect(copies.rows).toEqual([
+      [2, 2],
+      [5, 5]
+    ]);
+    const again = await sb.ingest('Contacts', file([x, 'b@example.com,B', x, y, x, x, x]));
+    expect(again).toMatchObject({ rowsIngested: 7, rowsAlreadyStored: 7 });
+    expect(await stored(sb)).toBe(9);
+  });
+
   it('a record keeps the hash it was stored with, so a sandbox saved earlier still finds its files identical', () => {
     // values stored by earlier versions: a change to the hash would make every re-ingest add records
     expect(recordHash('{"email":"ada@example.com","name":"Ada"}')).toBe('1jepthb9a3r.achp7r895u');

@@ -39,6 +39,18 @@ interface IdentityTally {
 
 export type WriteOutcome = 'stored' | 'claimed';
 
+/** A row stored before under one hash: its highest occurrence, and the rids this batch may claim. */
+interface Occurrences {
+  top: number;
+  free: number[];
+}
+/**
+ * The rows whose occurrences a batch keeps (the most recently met): one forgotten is read again from
+ * the database, which holds the batch's own claims and copies, so forgetting costs a read, never a
+ * wrong count. Bounded, so re-ingesting a million-row file does not hold a million of them.
+ */
+const DUPLICATES_KEPT = 10_000;
+
 /** Adds a record's or a key's facts to its key's or its profile's. */
 function addProfileFacts(into: ProfileFacts, more: ProfileFacts): void {
   addFacts(into, more);
@@ -63,6 +75,8 @@ export class BatchWriter {
   private readonly cache = new Map<string, Map<string, IdentityTally>>();
   /** The same identities in the order first met: new ones are numbered, and written, in that order */
   private readonly met: IdentityTally[] = [];
+  /** Occurrences of the rows this batch met again, by hash (placeDuplicate) */
+  private readonly duplicates = new Map<string, Occurrences>();
   private readonly recordParams: (string | number | null | Uint8Array)[] = Array<null>(11).fill(null);
   /** The record's JSON as UTF-8 bytes, which the insert casts back to the same TEXT */
   private readonly blob = new Utf8Blob();
@@ -210,22 +224,33 @@ export class BatchWriter {
    * Returns 'claimed' or the occurrence number to store it under.
    */
   private placeDuplicate(hash: string, row: number): 'claimed' | number {
+    // the occurrences of a row are read once, then kept as this batch claims and adds them: read
+    // again for every copy, a file of N identical rows read N²/2 of them (16,000 copies took 79 s)
+    let held = this.duplicates.get(hash);
+    if (held) this.duplicates.delete(hash);
+    else held = this.readOccurrences(hash);
+    this.duplicates.set(hash, held);
+    if (this.duplicates.size > DUPLICATES_KEPT) this.duplicates.delete(this.duplicates.keys().next().value!);
+    const free = held.free.shift();
+    if (free !== undefined) {
+      this.db.run('INSERT INTO record_claims (batch_seq, rid, row) VALUES (?, ?, ?)', [this.seq, free, row]);
+      return 'claimed';
+    }
+    return ++held.top;
+  }
+
+  /** A stored row's occurrences: the highest, and those of earlier batches this one has not claimed. */
+  private readOccurrences(hash: string): Occurrences {
     const held = all<{ rid: number; occurrence: number; mine: number }>(this.db, {
       sql: `SELECT r.rid, r.occurrence, (r.batch_seq = :seq OR EXISTS (
                 SELECT 1 FROM record_claims c WHERE c.batch_seq = :seq AND c.rid = r.rid)) AS mine
               FROM records r WHERE r.dataset_id = :ds AND r.hash = :hash ORDER BY r.occurrence`,
       params: { ':seq': this.seq, ':ds': this.dataset.id, ':hash': hash }
     });
-    const free = held.find((h) => !h.mine);
-    if (free) {
-      this.db.run('INSERT INTO record_claims (batch_seq, rid, row) VALUES (?, ?, ?)', [
-        this.seq,
-        free.rid,
-        row
-      ]);
-      return 'claimed';
-    }
-    return Math.max(0, ...held.map((h) => h.occurrence)) + 1;
+    return {
+      top: Math.max(0, ...held.map((h) => h.occurrence)),
+      free: held.filter((h) => !h.mine).map((h) => h.rid)
+    };
   }
 
   private identityOf(ns: Namespace, value: string): IdentityTally {
