@@ -22,3 +22,12 @@ export function notFound(what: string, name: string): CdpError {
 export function invalid(message: string, details?: unknown): CdpError {
   return new CdpError('invalid_argument', message, details);
 }
+
+/**
+ * A yes/no option: true, false or absent (undefined). Anything else is refused rather than read as
+ * truthy: the text "false" made a namespace unique and a merge policy the default.
+ */
+export function optionalBoolean(value: unknown, what: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw invalid(`${what} is true or false (not ${JSON.stringify(value) ?? typeof value}).`, { value });
+}

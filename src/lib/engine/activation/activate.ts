@@ -4,7 +4,7 @@
 // export itself never trusts it: activate evaluates again.
 import type { Database } from '../db/sqlite';
 import { transaction } from '../db/sql';
-import { invalid } from '../errors';
+import { invalid, optionalBoolean } from '../errors';
 import { newId } from '../ids';
 import { evaluateActivation } from '../governance/evaluate';
 import { reachingFields } from '../governance/lineage';
@@ -116,9 +116,7 @@ export function planActivation(
   const destination = findDestination(db, req.destination);
   const identities = checkIdentities(destination, namespaces, req.identities);
   const attributes = checkAttributes(db, req);
-  if (req.incremental !== undefined && typeof req.incremental !== 'boolean') {
-    throw invalid('incremental is true or false.');
-  }
+  optionalBoolean(req.incremental, 'incremental');
   const policy = findMergePolicy(db, audience.mergePolicy);
   const fields = reachingFields(db, {
     rule: audienceFields(db, audience),

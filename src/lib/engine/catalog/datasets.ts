@@ -1,6 +1,6 @@
 import type { Database } from '../db/sqlite';
 import { all, run } from '../db/sql';
-import { CdpError, invalid, notFound } from '../errors';
+import { CdpError, invalid, notFound, optionalBoolean } from '../errors';
 import { newId, nowIso } from '../ids';
 import { checkLabelIds } from '../governance/catalog';
 import type { Dataset, DatasetDef } from '../types';
@@ -51,6 +51,7 @@ export function insertDataset(db: Database, def: DatasetDef): Dataset {
   if (typeof def.schema !== 'string') throw invalid('A dataset needs a schema (its name or id).');
   const schema = findSchema(db, def.schema);
   const name = def.name.trim();
+  const profileEnabled = optionalBoolean(def.profileEnabled, "A dataset's profileEnabled");
   const labels = def.labels === undefined ? [] : checkLabelIds(db, def.labels, `Dataset "${name}"`);
   if (all(db, { sql: 'SELECT 1 FROM datasets WHERE name = ? COLLATE NOCASE', params: [name] }).length) {
     throw new CdpError('already_exists', `A dataset named "${name}" already exists.`);
@@ -58,7 +59,7 @@ export function insertDataset(db: Database, def: DatasetDef): Dataset {
   const id = newId('dataset');
   run(db, {
     sql: 'INSERT INTO datasets (id, name, schema_id, profile_enabled, labels, created_at) VALUES (?,?,?,?,?,?)',
-    params: [id, name, schema.id, def.profileEnabled === false ? 0 : 1, JSON.stringify(labels), nowIso()]
+    params: [id, name, schema.id, profileEnabled === false ? 0 : 1, JSON.stringify(labels), nowIso()]
   });
   return findDataset(db, id);
 }

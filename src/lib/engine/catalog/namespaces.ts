@@ -1,6 +1,6 @@
 import type { Database } from '../db/sqlite';
 import { all, one, run } from '../db/sql';
-import { CdpError, invalid } from '../errors';
+import { CdpError, invalid, optionalBoolean } from '../errors';
 import type { Namespace, NamespaceDef, NamespaceType } from '../types';
 import { objectName } from '../names';
 
@@ -132,6 +132,7 @@ export function insertNamespace(
   if (!NAMESPACE_TYPES.includes(def.type)) {
     throw invalid(`Namespace type must be one of ${NAMESPACE_TYPES.join(', ')}.`, { def });
   }
+  const unique = optionalBoolean(def.unique, "A namespace's unique");
   if (def.priority !== undefined && (!Number.isInteger(def.priority) || def.priority < 0)) {
     throw invalid('A namespace priority is a whole number, 0 or more (lower wins).', { def });
   }
@@ -146,7 +147,7 @@ export function insertNamespace(
       def.code,
       def.name.trim(),
       def.type,
-      def.unique ? 1 : 0,
+      unique ? 1 : 0,
       def.priority ?? 50,
       standard ? 1 : 0,
       description

@@ -1,6 +1,6 @@
 import type { Database } from '../db/sqlite';
 import { all, run } from '../db/sql';
-import { CdpError, invalid, notFound } from '../errors';
+import { CdpError, invalid, notFound, optionalBoolean } from '../errors';
 import { checkLabelIds } from '../governance/catalog';
 import { CUSTOM_LABEL_ID } from '../governance/labels';
 import { newId, nowIso } from '../ids';
@@ -52,6 +52,8 @@ function checkField(db: Database, f: FieldDef, i: number): FieldDef {
       throw invalid(`${where}: enum is a list of strings on a string field.`);
     }
   }
+  const required = optionalBoolean(f.required, `${where}: required`);
+  const primary = f.identity ? optionalBoolean(f.identity.primary, `${where}: identity.primary`) : undefined;
   if (f.identity) {
     const ns = getNamespace(db, f.identity.namespace);
     if (!ns) throw invalid(`${where}: identity namespace "${f.identity.namespace}" does not exist.`);
@@ -68,10 +70,10 @@ function checkField(db: Database, f: FieldDef, i: number): FieldDef {
   const out: FieldDef = { path: f.path, type: f.type };
   if (f.title) out.title = f.title;
   if (f.enum) out.enum = [...f.enum];
-  if (f.required) out.required = true;
+  if (required) out.required = true;
   if (f.identity) {
     const ns = getNamespace(db, f.identity.namespace)!;
-    out.identity = { namespace: ns.code, ...(f.identity.primary ? { primary: true } : {}) };
+    out.identity = { namespace: ns.code, ...(primary ? { primary: true } : {}) };
   }
   if (f.labels?.length) out.labels = checkLabelIds(db, f.labels, where);
   return out;

@@ -2,7 +2,7 @@
 // Only enabled policies are enforced; a draft (enabled: false) is kept for review.
 import type { Database } from '../db/sqlite';
 import { all, one, run } from '../db/sql';
-import { CdpError, invalid, notFound } from '../errors';
+import { CdpError, invalid, notFound, optionalBoolean } from '../errors';
 import { newId, nowIso } from '../ids';
 import type { LabelExpr, Policy, PolicyCheck, PolicyDef } from '../types';
 import { checkLabelIds, findMarketingAction, labelSpelling } from './catalog';
@@ -67,10 +67,7 @@ function checkDescription(description: unknown): string {
 }
 
 function checkEnabled(enabled: unknown): boolean {
-  if (enabled !== undefined && typeof enabled !== 'boolean') {
-    throw invalid('enabled is true (enforced) or false (a draft).');
-  }
-  return enabled !== false;
+  return optionalBoolean(enabled, "A policy's enabled (true: enforced, false: a draft)") !== false;
 }
 
 export function insertPolicy(db: Database, def: PolicyDef): Policy {

@@ -1,7 +1,7 @@
 // Merge policies of a sandbox: stored definitions, one of them the default.
 import type { Database } from '../db/sqlite';
 import { all, run, transaction } from '../db/sql';
-import { CdpError, invalid, notFound } from '../errors';
+import { CdpError, invalid, notFound, optionalBoolean } from '../errors';
 import { newId, nowIso } from '../ids';
 import type { MergePolicy, MergePolicyDef } from '../types';
 import { findDataset } from '../catalog/datasets';
@@ -63,16 +63,17 @@ export function insertMergePolicy(db: Database, def: MergePolicyDef): MergePolic
   if (all(db, { sql: 'SELECT 1 FROM merge_policies WHERE name = ? COLLATE NOCASE', params: [name] }).length) {
     throw new CdpError('already_exists', `A merge policy named "${name}" already exists.`);
   }
+  const isDefault = optionalBoolean(def.default, "A merge policy's default");
   const id = newId('mp');
   transaction(db, () => {
-    if (def.default) run(db, { sql: 'UPDATE merge_policies SET is_default = 0' });
+    if (isDefault) run(db, { sql: 'UPDATE merge_policies SET is_default = 0' });
     run(db, {
       sql: 'INSERT INTO merge_policies (id, name, def, is_default, created_at) VALUES (?,?,?,?,?)',
       params: [
         id,
         name,
         JSON.stringify({ attributeMerge, datasetOrder, stitching }),
-        def.default ? 1 : 0,
+        isDefault ? 1 : 0,
         nowIso()
       ]
     });
