@@ -12,6 +12,7 @@ interface Saved {
   story: StoryId | null;
   step: number;
   seen: string[];
+  visited: number[];
 }
 
 /** How a story gets its sandbox: the open one, another one of its template, or a new one. */
@@ -37,6 +38,11 @@ class Guide {
   error = $state.raw<CdpError | null>(null);
   /** The sticky checks that have lit since the story started (keys from seenKey) */
   seen = $state<string[]>([]);
+  /**
+   * The steps shown since the story started: only those count as done in the step list, so a step
+   * whose state the template already holds is not ticked before the presenter gets to it
+   */
+  visited = $state<number[]>([]);
   /** Goes up when the presenter opens the panel: it takes the focus then (not when a reload reopens it) */
   focusRequest = $state(0);
 
@@ -49,6 +55,9 @@ class Guide {
         this.step = this.#clamp(Number(saved.step) || 0);
         this.open = saved.open === true;
         this.seen = Array.isArray(saved.seen) ? saved.seen.filter((k) => typeof k === 'string') : [];
+        this.visited = Array.isArray(saved.visited)
+          ? saved.visited.filter((i) => Number.isInteger(i))
+          : [this.step];
       }
     } catch {
       // Storage disabled or a value from another version: start closed.
@@ -61,9 +70,13 @@ class Guide {
 
   /** Opens the panel on a story's step (the first by default). */
   show(id: StoryId, step = 0, focus = true): void {
-    if (id !== this.storyId) this.seen = [];
+    if (id !== this.storyId) {
+      this.seen = [];
+      this.visited = [];
+    }
     this.storyId = id;
     this.step = this.#clamp(step);
+    this.#visit();
     if (focus && !this.open) this.focusRequest += 1;
     this.open = true;
     this.#save();
@@ -97,7 +110,12 @@ class Guide {
 
   go(step: number): void {
     this.step = this.#clamp(step);
+    this.#visit();
     this.#save();
+  }
+
+  #visit(): void {
+    if (!this.visited.includes(this.step)) this.visited = [...this.visited, this.step];
   }
 
   next(): void {
@@ -148,6 +166,7 @@ class Guide {
     this.error = null;
     this.show(id, 0);
     this.seen = [];
+    this.visited = [0];
     try {
       await sandboxes.start();
       await ready(story);
@@ -167,7 +186,13 @@ class Guide {
 
   #save(): void {
     try {
-      const saved: Saved = { open: this.open, story: this.storyId, step: this.step, seen: this.seen };
+      const saved: Saved = {
+        open: this.open,
+        story: this.storyId,
+        step: this.step,
+        seen: this.seen,
+        visited: this.visited
+      };
       sessionStorage.setItem(KEY, JSON.stringify(saved));
     } catch {
       // Storage disabled: the panel just starts closed after a reload.
