@@ -161,7 +161,7 @@ export const universalStory: Story = {
     },
     {
       title: 'One persistent id per person',
-      text: 'Every profile has a persistent id (pf-…) that survives later merges: an id merged into another still finds it. It is the id each destination receives, so every system knows the same person by it.',
+      text: 'Every profile has a persistent id (pf-…) that survives later merges: an id merged into another still finds it. It is the id Braze (external_id), Amplitude (user_id), Facebook (EXTERN_ID) and every file export receive, so each knows the same person by it; Google and LinkedIn take no id of ours: they match hashed emails (and Google phones and device ids).',
       links: () => [{ label: 'Browse the profiles', href: href('/profiles/') }],
       checks: [
         check('Every profile has a persistent id', async ({ call }) => {
