@@ -246,6 +246,29 @@ describe('hostile audience rules', () => {
     sb.close();
   });
 
+  it('compare a date-time only with a date or a date-time, not with any text', async () => {
+    const sb = await shop();
+    // before, "yesterday" compared as text matched every profile, "2024-99-99" most of them
+    for (const bad of ['"yesterday"', '"not a date"', '"2024-99-99"', '"2024-02-30"']) {
+      const e = await sb.evaluate(`d < ${bad}`).then(
+        () => null,
+        (x: unknown) => x as { code: string; message: string }
+      );
+      expect(e?.code, bad).toBe('invalid_rule');
+      expect(e?.message).toContain(
+        'd is a date-time; compare it with one such as "2024-01-31T09:00:00Z" or a date.'
+      );
+      await expect(sb.createAudience({ name: 'Odd', rule: `d < ${bad}` })).rejects.toMatchObject({
+        code: 'invalid_rule'
+      });
+    }
+    expect(await sb.audiences()).toEqual([]);
+    const cut = ago(30);
+    expect((await sb.evaluate(`d < "${cut.slice(0, 10)}"`)).count).toBe(1);
+    expect((await sb.evaluate(`d < "${cut}"`)).count).toBe(1);
+    sb.close();
+  });
+
   it('match a long list of numbers as the same tests written one by one', async () => {
     const sb = await shop();
     // a double past 2^53 whose shortest decimal is not its exact value

@@ -3,6 +3,7 @@
 // it made false first (coalesce), so `not` passes it: two-valued logic, at no cost to plain tests.
 import { kindSql } from '../profile/kind';
 import { recordFieldSql, type RecordLayout } from '../catalog/recordValues';
+import { coerce } from '../ingest/values';
 import type { CalculatedAttribute, FieldDef } from '../types';
 import {
   parseRule,
@@ -253,6 +254,15 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
     if ((want === 'string' || want === 'date' || want === 'datetime') && got !== 'string') {
       throw ruleError(v.pos, `${subject} is a ${want}; write the value in quotes.`);
     }
+    // a date is compared with a date, by the rules ingest reads dates with: "yesterday" or
+    // "2024-99-99" compared as text matched most profiles, or none
+    if ((want === 'date' || want === 'datetime') && !isDateText(v.value as string, want))
+      throw ruleError(
+        v.pos,
+        want === 'date'
+          ? `${subject} is a date; compare it with one such as "2024-01-31".`
+          : `${subject} is a date-time; compare it with one such as "2024-01-31T09:00:00Z" or a date.`
+      );
     return typeof v.value === 'boolean' ? (v.value ? 1 : 0) : v.value;
   };
   const value = (v: ValueNode, want: ValueType, subject: string) => bind(literal(v, want, subject));
@@ -336,4 +346,10 @@ function compileAst(ast: RuleNode, ctx: RuleContext): CompiledRule {
     throw ruleError(ast.pos, `this rule needs more than ${MAX_PARAMS.toLocaleString('en-US')} values.`);
   }
   return { where, params, fields: [...fields] };
+}
+
+/** Text a date field (or a date-time field, which also takes a date) would store as such. */
+function isDateText(text: string, type: 'date' | 'datetime'): boolean {
+  const as = (t: 'date' | 'datetime') => coerce(text, { path: 'rule', type: t }).ok;
+  return as('date') || (type === 'datetime' && as('datetime'));
 }
