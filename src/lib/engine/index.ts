@@ -29,6 +29,9 @@ export async function openSandbox(
 }
 
 async function open(opts: { bytes?: Uint8Array; template?: TemplateName }): Promise<Sandbox> {
+  // openSandbox('retail') opened an empty sandbox, and openSandbox(null) threw a TypeError
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
+    throw invalid('openSandbox takes { template: "empty" | "securfinancial" | "retail" } or { bytes }.');
   if (opts.bytes !== undefined) {
     if (!(opts.bytes instanceof Uint8Array))
       throw invalid('bytes is a saved sandbox (.sqlite file) as a Uint8Array.');
