@@ -11,9 +11,10 @@ import { SANDBOX_CALLS, type Sandbox, type SandboxCall } from './types';
  * every error, as the worker boundary already gives them (host.ts).
  */
 function asCdpError(e: unknown): CdpError {
-  if (e instanceof CdpError) return e;
+  // first: a query's SQL error may be SQLite running out of memory
   const memory = outOfMemory(e);
   if (memory) return memory;
+  if (e instanceof CdpError) return e;
   return new CdpError('internal', e instanceof Error ? e.message : String(e));
 }
 
