@@ -104,6 +104,30 @@ function checkAttributeLimit(db: Database, name: string, fields: FieldDef[]): vo
   );
 }
 
+/**
+ * Refuses a field whose path another schema of the class already has with another type. A path is one
+ * attribute of a profile (one column of the audience snapshot) or one field of events, read by one
+ * type: a number in one schema and text in another made '"abc"' match 'score > 1000000'.
+ */
+function checkPathTypes(db: Database, schemaClass: string, fields: FieldDef[]): void {
+  const known = new Map<string, { type: string; schema: string }>();
+  for (const r of all<{ name: string; def: string }>(db, {
+    sql: 'SELECT name, def FROM schemas WHERE class = ? ORDER BY rowid',
+    params: [schemaClass]
+  }))
+    for (const f of (JSON.parse(r.def) as SchemaDef).fields)
+      if (!known.has(f.path)) known.set(f.path, { type: f.type, schema: r.name });
+  for (const f of fields) {
+    const other = known.get(f.path);
+    if (other && other.type !== f.type)
+      throw invalid(
+        `Field "${f.path}" is a ${other.type} in schema "${other.schema}": the same path is the same ` +
+          `${schemaClass === 'profile' ? 'profile attribute' : 'event field'} in every schema, so it is a ${other.type} here too (not a ${f.type}).`,
+        { path: f.path, type: f.type, existing: other }
+      );
+  }
+}
+
 export function insertSchema(db: Database, def: SchemaDef): Schema {
   if (!def || typeof def !== 'object') throw invalid('A schema is { name, class, fields }.');
   objectName(def.name, 'A schema');
@@ -129,6 +153,7 @@ export function insertSchema(db: Database, def: SchemaDef): Schema {
   ) {
     throw new CdpError('already_exists', `A schema named "${def.name.trim()}" already exists.`);
   }
+  checkPathTypes(db, def.class, fields);
   if (def.class === 'profile') checkAttributeLimit(db, def.name.trim(), fields);
   const schema: Schema = {
     id: newId('schema'),
