@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openSandbox } from '../../src/lib/engine/index';
 import { toCsv, toJson } from '../../src/lib/engine/generate/format';
 import { PLACES } from '../../src/lib/engine/generate/places';
 import { generateRecords } from '../../src/lib/engine/generate/records';
@@ -317,6 +318,41 @@ describe('generateRecords', () => {
       byEmail.set(r['person.email'], r['ids.emailHash']);
     }
     expect(new Set(rows.map((r) => r['ids.emailHash'])).size).toBeGreaterThan(1800);
+  });
+});
+
+describe('field paths that name Object.prototype', () => {
+  it('are ordinary fields in generated CSV, JSON and generateInto', async () => {
+    const sb = await openSandbox({ template: 'empty' });
+    await sb.createSchema({
+      name: 'P',
+      class: 'profile',
+      fields: [
+        { path: 'person.email', type: 'string', identity: { namespace: 'Email', primary: true } },
+        { path: '__proto__', type: 'string' },
+        { path: 'obj.__proto__.x', type: 'number' }
+      ]
+    });
+    await sb.createDataset({ name: 'D', schema: 'P' });
+    // before, a record was a plain object: its "__proto__" was Object.prototype, written as {} in every
+    // CSV row and left out of the JSON
+    const rows = Papa.parse<string[]>(await sb.generate('D', { count: 5, seed: 1 }), {
+      skipEmptyLines: true
+    }).data.slice(1);
+    expect(rows).toHaveLength(5);
+    for (const [, proto] of rows) expect(proto).not.toBe('{}');
+    expect(rows.some(([, proto]) => proto !== '')).toBe(true);
+    expect(rows.some(([, , x]) => x !== '' && Number.isFinite(Number(x)))).toBe(true);
+    const json = JSON.parse(await sb.generate('D', { count: 2, seed: 1, format: 'json' })) as Record<
+      string,
+      unknown
+    >[];
+    expect(json.map((r) => Object.keys(r))).toEqual([
+      ['person', '__proto__', 'obj'],
+      ['person', '__proto__', 'obj']
+    ]);
+    expect((await sb.generateInto('D', { count: 5, seed: 1 })).rowsIngested).toBe(5);
+    sb.close();
   });
 });
 

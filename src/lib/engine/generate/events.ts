@@ -279,7 +279,7 @@ export function* eventRecords(env: RunEnv, stats: GenerateStats): Generator<Row>
         d.eventType = step.type;
         d.loggedIn = loggedIn;
         d.about(step.product, step.order);
-        const record: Row = {};
+        const record = Object.create(null) as Row;
         for (const f of schema.fields) {
           if (f === typeField) {
             if (step.type !== undefined) record[f.path] = step.type;
@@ -304,7 +304,7 @@ export function* eventRecords(env: RunEnv, stats: GenerateStats): Generator<Row>
           if (v !== undefined) record[c.field.path] = v;
         }
         // Keys in schema order, as a file's columns are
-        const ordered: Row = {};
+        const ordered = Object.create(null) as Row;
         for (const f of schema.fields) if (record[f.path] !== undefined) ordered[f.path] = record[f.path];
 
         const anonymousEvent = !idFields.some(

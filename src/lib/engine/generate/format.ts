@@ -20,7 +20,7 @@ export function toCsv(fields: string[], records: Row[]): string {
 
 /** 'person.name.firstName' -> { person: { name: { firstName } } }; a missing value is left out. */
 export function nest(record: Row): Row {
-  const out: Row = {};
+  const out = Object.create(null) as Row;
   for (const [path, value] of Object.entries(record)) {
     if (value === undefined) continue;
     const parts = path.split('.');
@@ -28,7 +28,7 @@ export function nest(record: Row): Row {
     let i = 0;
     for (; i < parts.length - 1; i++) {
       const next = node[parts[i]];
-      if (next === undefined) node = node[parts[i]] = {} as Row;
+      if (next === undefined) node = node[parts[i]] = Object.create(null) as Row;
       else if (typeof next === 'object' && next !== null && !Array.isArray(next)) node = next as Row;
       // A value already sits where an object should go ('a' and 'a.b' both set): keep the rest of the
       // path as one dotted key rather than lose either value

@@ -210,7 +210,7 @@ function* profileRecords(env: RunEnv, stats: GenerateStats): Generator<Row> {
       const c = identities.find((c) => !isDevice(c.field.identity!.namespace)) ?? identities[0];
       values[c.index] = identityOf(c.field)(d, d.visitor);
     }
-    const record: Row = {};
+    const record = Object.create(null) as Row;
     for (let f = 0; f < compiled.length; f++) {
       if (values[f] !== undefined) record[compiled[f].field.path] = values[f];
     }

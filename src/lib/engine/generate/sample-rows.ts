@@ -19,7 +19,7 @@ export function sampleSettings(opts: SampleOptions = {}): { seed: number; now: n
 
 /** The row with its keys in schema order (as a generated file's columns are), missing values left out. */
 export function inSchemaOrder(schema: SchemaDef, values: Row): Row {
-  const row: Row = {};
+  const row = Object.create(null) as Row;
   for (const f of schema.fields) if (values[f.path] !== undefined) row[f.path] = values[f.path];
   for (const key of Object.keys(values)) {
     if (!(key in row) && values[key] !== undefined)
