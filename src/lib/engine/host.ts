@@ -3,6 +3,7 @@
 import { configureSqlJs } from './db/sqlite';
 import { CdpError } from './errors';
 import { openSandbox } from './index';
+import { asCdpError } from './queue';
 import {
   isSandboxCall,
   type GenerateOptions,
@@ -46,9 +47,9 @@ const TOTAL_CHANGES = 'SELECT total_changes()';
 const totalOf = (r: QueryResult) => Number(r.rows[0]?.[0] ?? 0);
 
 function asData(e: unknown): never {
-  if (e instanceof CdpError) throw new CdpError(e.code, e.message, e.details);
-  const message = e instanceof Error ? e.message : String(e);
-  throw new CdpError('internal', message);
+  // a fresh CdpError of plain fields, whatever failed (./queue.ts asCdpError decides which)
+  const c = asCdpError(e);
+  throw new CdpError(c.code, c.message, c.details);
 }
 
 export function createHost(): EngineHost {

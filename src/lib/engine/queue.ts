@@ -10,7 +10,7 @@ import { SANDBOX_CALLS, type Sandbox, type SandboxCall } from './types';
  * closed", "Wrong API use ...") and a missed check a TypeError: a caller reads code and message of
  * every error, as the worker boundary already gives them (host.ts).
  */
-function asCdpError(e: unknown): CdpError {
+export function asCdpError(e: unknown): CdpError {
   // first: a query's SQL error may be SQLite running out of memory
   const memory = outOfMemory(e);
   if (memory) return memory;

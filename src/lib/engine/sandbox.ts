@@ -21,7 +21,6 @@ import {
   audienceMembers,
   audienceOverlap,
   deleteAudience,
-  findAudience,
   evaluateRule,
   insertAudience,
   listAudiences
@@ -224,7 +223,7 @@ export class SqlSandbox implements Sandbox {
     return insertAudience(this.db, def);
   }
   async deleteAudience(audience: string): Promise<void> {
-    refuseIfSent(this.db, findAudience(this.db, audience).name);
+    refuseIfSent(this.db, audience);
     return deleteAudience(this.db, audience);
   }
   async audienceOverlap(audience: string): Promise<AudienceOverlap[]> {

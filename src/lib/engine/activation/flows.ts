@@ -92,7 +92,8 @@ export function insertFlow(
  * An audience a saved activation sends cannot be deleted: the flow would fail on its next run, or, once
  * another audience took the name, send that one's members to the destination instead.
  */
-export function refuseIfSent(db: Database, audience: string): void {
+export function refuseIfSent(db: Database, nameOrId: string): void {
+  const audience = findAudience(db, nameOrId).name;
   const flows = listFlows(db).filter((f) => f.audiences.includes(audience));
   if (flows.length === 0) return;
   const which = flows.map((f) => `to ${f.destination} (${f.id})`).join(', ');

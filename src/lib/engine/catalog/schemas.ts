@@ -79,18 +79,23 @@ function checkField(db: Database, f: FieldDef, i: number): FieldDef {
   return out;
 }
 
+/** The schemas of one class as stored, oldest first: the checks of a new one read them once. */
+type ClassSchemas = { name: string; fields: FieldDef[] }[];
+
+function schemasOfClass(db: Database, schemaClass: string): ClassSchemas {
+  return all<{ name: string; def: string }>(db, {
+    sql: 'SELECT name, def FROM schemas WHERE class = ? ORDER BY rowid',
+    params: [schemaClass]
+  }).map((r) => ({ name: r.name, fields: (JSON.parse(r.def) as SchemaDef).fields }));
+}
+
 /**
  * Refuses a profile schema that would take the sandbox past MAX_PROFILE_ATTRIBUTES distinct profile
  * field paths (over all profile schemas): each is a column of the audience snapshot, and past SQLite's
  * column limit every audience and profile lookup would fail.
  */
-function checkAttributeLimit(db: Database, name: string, fields: FieldDef[]): void {
-  const paths = new Set<string>();
-  for (const { def } of all<{ def: string }>(db, {
-    sql: "SELECT def FROM schemas WHERE class = 'profile'"
-  })) {
-    for (const f of (JSON.parse(def) as SchemaDef).fields) paths.add(f.path);
-  }
+function checkAttributeLimit(existing: ClassSchemas, name: string, fields: FieldDef[]): void {
+  const paths = new Set(existing.map((s) => s.fields.map((f) => f.path)).flat());
   const before = paths.size;
   for (const f of fields) paths.add(f.path);
   if (paths.size <= MAX_PROFILE_ATTRIBUTES) return;
@@ -109,14 +114,10 @@ function checkAttributeLimit(db: Database, name: string, fields: FieldDef[]): vo
  * attribute of a profile (one column of the audience snapshot) or one field of events, read by one
  * type: a number in one schema and text in another made '"abc"' match 'score > 1000000'.
  */
-function checkPathTypes(db: Database, schemaClass: string, fields: FieldDef[]): void {
+function checkPathTypes(existing: ClassSchemas, schemaClass: string, fields: FieldDef[]): void {
   const known = new Map<string, { type: string; schema: string }>();
-  for (const r of all<{ name: string; def: string }>(db, {
-    sql: 'SELECT name, def FROM schemas WHERE class = ? ORDER BY rowid',
-    params: [schemaClass]
-  }))
-    for (const f of (JSON.parse(r.def) as SchemaDef).fields)
-      if (!known.has(f.path)) known.set(f.path, { type: f.type, schema: r.name });
+  for (const s of existing)
+    for (const f of s.fields) if (!known.has(f.path)) known.set(f.path, { type: f.type, schema: s.name });
   for (const f of fields) {
     const other = known.get(f.path);
     if (other && other.type !== f.type)
@@ -153,8 +154,9 @@ export function insertSchema(db: Database, def: SchemaDef): Schema {
   ) {
     throw new CdpError('already_exists', `A schema named "${def.name.trim()}" already exists.`);
   }
-  checkPathTypes(db, def.class, fields);
-  if (def.class === 'profile') checkAttributeLimit(db, def.name.trim(), fields);
+  const existing = schemasOfClass(db, def.class);
+  checkPathTypes(existing, def.class, fields);
+  if (def.class === 'profile') checkAttributeLimit(existing, def.name.trim(), fields);
   const schema: Schema = {
     id: newId('schema'),
     name: def.name.trim(),
